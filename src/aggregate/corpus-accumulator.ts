@@ -1,0 +1,425 @@
+import { ExactSum, type ExactSumState } from '../math/exact-sum.js';
+import { RunningLogSumExp } from '../math/log-sum-exp.js';
+import { crossEntropy, natsToBits, perplexity } from '../math/metrics.js';
+import type { ScoredItem, Segment } from '../formats/scored-batch.js';
+import { TokenStats, type TokenMetrics, type TokenStatsOptions, type TokenStatsState } from './token-stats.js';
+
+export interface AccumulatorOptions extends TokenStatsOptions {
+  /** Which segments count. */
+  segment: Segment | 'all';
+  /** Keep every finished sequence's figures (for --per-sequence); memory grows with the sequence count. */
+  keepSequences: boolean;
+  /** How many bad-record examples to keep (all are counted). */
+  maxExamples: number;
+}
+
+export const defaultAccumulatorOptions: AccumulatorOptions = {
+  segment: 'all',
+  sentinels: 'include',
+  keepSequences: false,
+  maxExamples: 20,
+};
+
+/** Where a record came from. `line` is 1-based; `element` is the index inside a top-level array. */
+export interface RecordOrigin {
+  file: string;
+  line?: number;
+  offset?: number;
+  element?: number;
+}
+
+export interface BadRecord extends RecordOrigin {
+  code: string;
+  reason: string;
+}
+
+export interface SequenceFigures {
+  id: string;
+  file: string;
+  line?: number;
+  tokens: number;
+  nll: number;
+  cross_entropy: number;
+  perplexity: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+interface OpenSequence {
+  file: string;
+  line: number | undefined;
+  nll: ExactSum;
+  tokens: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+interface OpenSequenceState {
+  id: string;
+  file: string;
+  line: number | null;
+  nll: ExactSumState;
+  tokens: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+type LoglikelihoodMetric = 'word_perplexity' | 'byte_perplexity' | 'bits_per_byte';
+const LL_METRICS: LoglikelihoodMetric[] = ['word_perplexity', 'byte_perplexity', 'bits_per_byte'];
+
+export interface AccumulatorState {
+  version: 1;
+  records: number;
+  formats: Record<string, number>;
+  segments: Record<Segment, TokenStatsState>;
+  segmentSequences: Record<Segment, number>;
+  sequences: number;
+  emptySequences: number;
+  sequenceCrossEntropy: ExactSumState;
+  sequencePerplexity: ExactSumState;
+  sequenceLogPerplexity: { max: number | null; sum: number };
+  open: OpenSequenceState[];
+  labels: number;
+  labelLoss: ExactSumState;
+  loglikelihood: Record<LoglikelihoodMetric, { documents: number; loglikelihood: ExactSumState; count: number }>;
+  failedRequests: number;
+  failedExamples: BadRecord[];
+  badRecords: number;
+  badExamples: BadRecord[];
+}
+
+export interface CorpusMetrics extends TokenMetrics {
+  sequences: number;
+  /** Mean of per-sequence perplexities: not the corpus perplexity (which weighs every token equally). */
+  mean_sequence_perplexity: number;
+  mean_sequence_cross_entropy: number;
+  empty_sequences: number;
+  records: number;
+  labels?: number;
+  log_loss?: number;
+  documents?: number;
+  word_perplexity?: number;
+  byte_perplexity?: number;
+  lm_eval_bits_per_byte?: number;
+  failed_requests: number;
+}
+
+export interface CorpusSnapshot {
+  corpus: CorpusMetrics;
+  segments: Partial<Record<Segment, TokenMetrics & { sequences: number }>>;
+  formats: Record<string, number>;
+  bad_records: { count: number; examples: BadRecord[] };
+  failed_requests: { count: number; examples: BadRecord[] };
+}
+
+/**
+ * The running state of an evaluation: pure (no streams, no I/O), with `add`, `snapshot` and
+ * `merge`, and a state that serialises to JSON and back exactly — the daemon checkpoints it and
+ * sharded runs merge it. Sequences that span records (streaming chunks, one-token lines) stay
+ * open until a record marks them final or `finish()` closes them, so memory grows only with the
+ * number of sequences open at once.
+ */
+export class CorpusAccumulator {
+  readonly options: AccumulatorOptions;
+  records = 0;
+  formats = new Map<string, number>();
+  segments: Record<Segment, TokenStats> = { prompt: new TokenStats(), completion: new TokenStats() };
+  segmentSequences: Record<Segment, number> = { prompt: 0, completion: 0 };
+  sequences = 0;
+  emptySequences = 0;
+  sequenceCrossEntropy = new ExactSum();
+  /** Σ exp(CE_i), exact while it stays finite… */
+  sequencePerplexity = new ExactSum();
+  /** …and log Σ exp(CE_i) by log-sum-exp for when it does not. */
+  sequenceLogPerplexity = new RunningLogSumExp();
+  open = new Map<string, OpenSequence>();
+  labels = 0;
+  labelLoss = new ExactSum();
+  loglikelihood = Object.fromEntries(
+    LL_METRICS.map((m) => [m, { documents: 0, loglikelihood: new ExactSum(), count: 0 }]),
+  ) as Record<LoglikelihoodMetric, { documents: number; loglikelihood: ExactSum; count: number }>;
+  failedRequests = 0;
+  failedExamples: BadRecord[] = [];
+  badRecords = 0;
+  badExamples: BadRecord[] = [];
+  /** Finished sequences, when options.keepSequences. */
+  finished: SequenceFigures[] = [];
+
+  constructor(options: Partial<AccumulatorOptions> = {}) {
+    this.options = { ...defaultAccumulatorOptions, ...options };
+  }
+
+  /** Adds the items decoded from one record. Sequences marked final close after the whole record. */
+  add(items: readonly ScoredItem[], origin: RecordOrigin, format: string): void {
+    this.records++;
+    this.formats.set(format, (this.formats.get(format) ?? 0) + 1);
+    let closing: string[] | undefined;
+    for (const item of items) {
+      switch (item.kind) {
+        case 'tokens': {
+          if (this.options.segment !== 'all' && item.segment !== this.options.segment) break;
+          const seq = this.openSequence(item.sequenceId, origin);
+          const batchNll = new ExactSum();
+          const n = this.segments[item.segment].add(item, this.options, batchNll);
+          seq.nll.merge(batchNll);
+          seq.tokens += n;
+          if (item.segment === 'prompt') seq.promptTokens += n;
+          else seq.completionTokens += n;
+          if (item.final) (closing ??= []).push(item.sequenceId);
+          break;
+        }
+        case 'labels':
+          this.labels += item.losses.length;
+          this.labelLoss.addAll(item.losses);
+          break;
+        case 'loglikelihood': {
+          const ll = this.loglikelihood[item.metric];
+          ll.documents++;
+          ll.loglikelihood.add(item.loglikelihood);
+          ll.count += item.count;
+          break;
+        }
+        case 'failed-request':
+          this.failedRequests++;
+          if (this.failedExamples.length < this.options.maxExamples) {
+            this.failedExamples.push({ ...origin, code: 'FAILED_REQUEST', reason: `${item.sequenceId}: ${item.reason}` });
+          }
+          break;
+      }
+    }
+    if (closing !== undefined) for (const id of closing) this.close(id);
+  }
+
+  addBadRecord(bad: BadRecord): void {
+    this.badRecords++;
+    if (this.badExamples.length < this.options.maxExamples) this.badExamples.push(bad);
+  }
+
+  /** Closes every open sequence: the end of the input is the end of every sequence in it. */
+  finish(): void {
+    for (const id of [...this.open.keys()]) this.close(id);
+  }
+
+  /** Folds another accumulator in. Open sequences with the same id are joined (a sequence split across shards). */
+  merge(other: CorpusAccumulator): void {
+    this.records += other.records;
+    for (const [k, v] of other.formats) this.formats.set(k, (this.formats.get(k) ?? 0) + v);
+    this.segments.prompt.merge(other.segments.prompt);
+    this.segments.completion.merge(other.segments.completion);
+    this.segmentSequences.prompt += other.segmentSequences.prompt;
+    this.segmentSequences.completion += other.segmentSequences.completion;
+    this.sequences += other.sequences;
+    this.emptySequences += other.emptySequences;
+    this.sequenceCrossEntropy.merge(other.sequenceCrossEntropy);
+    this.sequencePerplexity.merge(other.sequencePerplexity);
+    this.sequenceLogPerplexity.merge(other.sequenceLogPerplexity);
+    for (const [id, seq] of other.open) {
+      const mine = this.open.get(id);
+      if (mine === undefined) {
+        this.open.set(id, { ...seq, nll: seq.nll.clone() });
+      } else {
+        mine.nll.merge(seq.nll);
+        mine.tokens += seq.tokens;
+        mine.promptTokens += seq.promptTokens;
+        mine.completionTokens += seq.completionTokens;
+      }
+    }
+    this.labels += other.labels;
+    this.labelLoss.merge(other.labelLoss);
+    for (const m of LL_METRICS) {
+      this.loglikelihood[m].documents += other.loglikelihood[m].documents;
+      this.loglikelihood[m].loglikelihood.merge(other.loglikelihood[m].loglikelihood);
+      this.loglikelihood[m].count += other.loglikelihood[m].count;
+    }
+    this.failedRequests += other.failedRequests;
+    this.failedExamples = [...this.failedExamples, ...other.failedExamples].slice(0, this.options.maxExamples);
+    this.badRecords += other.badRecords;
+    this.badExamples = [...this.badExamples, ...other.badExamples].slice(0, this.options.maxExamples);
+    if (this.options.keepSequences) this.finished.push(...other.finished);
+  }
+
+  /** Tokens counted so far, over the selected segments. */
+  get tokens(): number {
+    return this.segments.prompt.tokens + this.segments.completion.tokens;
+  }
+
+  snapshot(): CorpusSnapshot {
+    const all = new TokenStats();
+    all.merge(this.segments.prompt);
+    all.merge(this.segments.completion);
+    const tokenMetrics = all.metrics(this.options);
+    const meanCe = this.sequences > 0 ? this.sequenceCrossEntropy.value() / this.sequences : Number.NaN;
+    let meanPpl = Number.NaN;
+    if (this.sequences > 0) {
+      const direct = this.sequencePerplexity.value();
+      meanPpl = Number.isFinite(direct)
+        ? direct / this.sequences
+        : Math.exp(this.sequenceLogPerplexity.value() - Math.log(this.sequences));
+    }
+    const corpus: CorpusMetrics = {
+      sequences: this.sequences,
+      ...tokenMetrics,
+      mean_sequence_perplexity: meanPpl,
+      mean_sequence_cross_entropy: meanCe,
+      empty_sequences: this.emptySequences,
+      records: this.records,
+      failed_requests: this.failedRequests,
+    };
+    if (this.labels > 0) {
+      corpus.labels = this.labels;
+      corpus.log_loss = this.labelLoss.value() / this.labels;
+    }
+    const word = this.loglikelihood.word_perplexity;
+    const byte = this.loglikelihood.byte_perplexity;
+    const bpb = this.loglikelihood.bits_per_byte;
+    const documents = Math.max(word.documents, byte.documents, bpb.documents);
+    if (documents > 0) {
+      corpus.documents = documents;
+      // lm-evaluation-harness: weighted_perplexity = exp(−Σll/Σn); bits_per_byte = −Σll/Σbytes/ln 2.
+      if (word.documents > 0) corpus.word_perplexity = Math.exp(-word.loglikelihood.value() / word.count);
+      if (byte.documents > 0) corpus.byte_perplexity = Math.exp(-byte.loglikelihood.value() / byte.count);
+      if (bpb.documents > 0) {
+        corpus.lm_eval_bits_per_byte = -bpb.loglikelihood.value() / bpb.count / Math.LN2;
+        if (corpus.bits_per_byte === undefined) corpus.bits_per_byte = corpus.lm_eval_bits_per_byte;
+      }
+    }
+    const segments: CorpusSnapshot['segments'] = {};
+    for (const s of ['prompt', 'completion'] as const) {
+      const stats = this.segments[s];
+      if (stats.tokens > 0 || stats.unscored > 0) {
+        segments[s] = { sequences: this.segmentSequences[s], ...stats.metrics(this.options) };
+      }
+    }
+    return {
+      corpus,
+      segments,
+      formats: Object.fromEntries([...this.formats].sort(([a], [b]) => (a < b ? -1 : 1))),
+      bad_records: { count: this.badRecords, examples: this.badExamples.slice() },
+      failed_requests: { count: this.failedRequests, examples: this.failedExamples.slice() },
+    };
+  }
+
+  private openSequence(id: string, origin: RecordOrigin): OpenSequence {
+    let seq = this.open.get(id);
+    if (seq === undefined) {
+      seq = {
+        file: origin.file,
+        line: origin.line,
+        nll: new ExactSum(),
+        tokens: 0,
+        promptTokens: 0,
+        completionTokens: 0,
+      };
+      this.open.set(id, seq);
+    }
+    return seq;
+  }
+
+  private close(id: string): void {
+    const seq = this.open.get(id);
+    if (seq === undefined) return;
+    this.open.delete(id);
+    if (seq.tokens === 0) {
+      this.emptySequences++;
+      return;
+    }
+    this.sequences++;
+    if (seq.promptTokens > 0) this.segmentSequences.prompt++;
+    if (seq.completionTokens > 0) this.segmentSequences.completion++;
+    const nll = seq.nll.value();
+    const ce = crossEntropy(nll, seq.tokens);
+    this.sequenceCrossEntropy.add(ce);
+    this.sequencePerplexity.add(perplexity(ce));
+    this.sequenceLogPerplexity.add(ce);
+    if (this.options.keepSequences) {
+      const figures: SequenceFigures = {
+        id,
+        file: seq.file,
+        tokens: seq.tokens,
+        nll,
+        cross_entropy: ce,
+        perplexity: perplexity(ce),
+        prompt_tokens: seq.promptTokens,
+        completion_tokens: seq.completionTokens,
+      };
+      if (seq.line !== undefined) figures.line = seq.line;
+      this.finished.push(figures);
+    }
+  }
+
+  toJSON(): AccumulatorState {
+    return {
+      version: 1,
+      records: this.records,
+      formats: Object.fromEntries(this.formats),
+      segments: { prompt: this.segments.prompt.toJSON(), completion: this.segments.completion.toJSON() },
+      segmentSequences: { ...this.segmentSequences },
+      sequences: this.sequences,
+      emptySequences: this.emptySequences,
+      sequenceCrossEntropy: this.sequenceCrossEntropy.toJSON(),
+      sequencePerplexity: this.sequencePerplexity.toJSON(),
+      sequenceLogPerplexity: this.sequenceLogPerplexity.toJSON(),
+      open: [...this.open].map(([id, s]) => ({
+        id,
+        file: s.file,
+        line: s.line ?? null,
+        nll: s.nll.toJSON(),
+        tokens: s.tokens,
+        promptTokens: s.promptTokens,
+        completionTokens: s.completionTokens,
+      })),
+      labels: this.labels,
+      labelLoss: this.labelLoss.toJSON(),
+      loglikelihood: Object.fromEntries(
+        LL_METRICS.map((m) => {
+          const ll = this.loglikelihood[m];
+          return [m, { documents: ll.documents, loglikelihood: ll.loglikelihood.toJSON(), count: ll.count }];
+        }),
+      ) as AccumulatorState['loglikelihood'],
+      failedRequests: this.failedRequests,
+      failedExamples: this.failedExamples.slice(),
+      badRecords: this.badRecords,
+      badExamples: this.badExamples.slice(),
+    };
+  }
+
+  static fromJSON(state: AccumulatorState, options: Partial<AccumulatorOptions> = {}): CorpusAccumulator {
+    const a = new CorpusAccumulator(options);
+    a.records = state.records;
+    a.formats = new Map(Object.entries(state.formats));
+    a.segments = {
+      prompt: TokenStats.fromJSON(state.segments.prompt),
+      completion: TokenStats.fromJSON(state.segments.completion),
+    };
+    a.segmentSequences = { ...state.segmentSequences };
+    a.sequences = state.sequences;
+    a.emptySequences = state.emptySequences;
+    a.sequenceCrossEntropy = ExactSum.fromJSON(state.sequenceCrossEntropy);
+    a.sequencePerplexity = ExactSum.fromJSON(state.sequencePerplexity);
+    a.sequenceLogPerplexity = RunningLogSumExp.fromJSON(state.sequenceLogPerplexity);
+    a.open = new Map(
+      state.open.map((s) => [
+        s.id,
+        {
+          file: s.file,
+          line: s.line ?? undefined,
+          nll: ExactSum.fromJSON(s.nll),
+          tokens: s.tokens,
+          promptTokens: s.promptTokens,
+          completionTokens: s.completionTokens,
+        },
+      ]),
+    );
+    a.labels = state.labels;
+    a.labelLoss = ExactSum.fromJSON(state.labelLoss);
+    for (const m of LL_METRICS) {
+      const ll = state.loglikelihood[m];
+      a.loglikelihood[m] = { documents: ll.documents, loglikelihood: ExactSum.fromJSON(ll.loglikelihood), count: ll.count };
+    }
+    a.failedRequests = state.failedRequests;
+    a.failedExamples = state.failedExamples.slice();
+    a.badRecords = state.badRecords;
+    a.badExamples = state.badExamples.slice();
+    return a;
+  }
+}

@@ -1,0 +1,39 @@
+import yargs, { type Argv } from 'yargs';
+import { formatNames } from '../formats/registry.js';
+import { XENT_VERSION } from '../reports/report.js';
+import * as report from './report-command.js';
+import type { Io } from './report-runner.js';
+import * as run from './run-command.js';
+
+/**
+ * A fresh parser for every call (c8's pattern), so tests parse arguments without a process.
+ * Handlers report their exit code through `setExitCode`; the bin decides when to exit.
+ */
+export function buildYargs(args: string[], io: Io, setExitCode: (code: number) => void): Argv {
+  return yargs(args)
+    .scriptName('xent')
+    .usage('$0 <command> [options]\n\nStreaming evaluator for token log-probabilities: cross-entropy, perplexity, bits per byte, entropy and log loss.')
+    .command(report.command, report.describe, report.builder, report.handler(io, setExitCode))
+    .command(run.command, run.describe, run.builder, run.handler(io, setExitCode))
+    .demandCommand(1, 'Name a command: report or run (xent --help lists them).')
+    .strict()
+    .epilogue(
+      [
+        `Formats (auto-detected per record): ${formatNames.join(', ')}.`,
+        'Exit codes: 0 ok · 1 bad usage · 2 an input could not be read · 3 --strict and bad records · 70 internal error.',
+        'Colour follows the terminal; NO_COLOR=1 turns it off.',
+      ].join('\n'),
+    )
+    .version(XENT_VERSION)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new UsageError(message);
+    });
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -1,0 +1,12 @@
+/** Documented in the README; tests check each. */
+export const EXIT = {
+  OK: 0,
+  /** Bad usage: unknown option, invalid value, no inputs. */
+  USAGE: 1,
+  /** An input could not be read (missing, unreadable, corrupt gzip); the others were still reported. */
+  INPUT: 2,
+  /** --strict and at least one bad record or failed request. */
+  STRICT: 3,
+  /** An unexpected internal error (a bug: please report it). */
+  INTERNAL: 70,
+} as const;

@@ -1,0 +1,67 @@
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import type { FormatName } from '../formats/adapter.js';
+import type { Framing } from '../streams/open-input.js';
+import { withEvaluationOptions } from './report-options.js';
+import { runReport, type Io } from './report-runner.js';
+
+export const command = 'report [files..]';
+export const describe = 'Read logprob dumps (files, directories, - for stdin; .gz too) and print one exact report';
+
+export function builder(yargs: Argv) {
+  return withEvaluationOptions(yargs)
+    .positional('files', { type: 'string', array: true, describe: 'Dump files, directories of them, or - for stdin' })
+    .option('json', { type: 'boolean', describe: 'Print the report as one JSON object' })
+    .option('ndjson', { type: 'boolean', describe: 'Print rolling reports (with --every) and the final one as NDJSON lines' })
+    .option('every', { type: 'number', describe: 'With --ndjson: a rolling report each time the token count crosses a multiple of N' })
+    .option('per-sequence', { type: 'boolean', default: false, describe: 'Include every sequence\'s figures (memory grows with the number of sequences)' })
+    .option('strict', { type: 'boolean', default: false, describe: 'Exit 3 when any record was bad or any request failed' })
+    .option('dead-letter', { type: 'string', describe: 'Append every bad record to this file as NDJSON {file, line, offset, code, reason, raw}' })
+    .option('out', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
+    .conflicts('json', 'ndjson')
+    .check((argv) => {
+      const files = argv.files as string[] | undefined;
+      if (files === undefined || files.length === 0) throw new Error('Give at least one file, directory, or - for stdin.');
+      if (argv.every !== undefined && !argv.ndjson) throw new Error('--every needs --ndjson (rolling reports are NDJSON lines).');
+      if (argv.every !== undefined && (!Number.isInteger(argv.every) || argv.every < 1)) {
+        throw new Error(`Expected \`--every\` to be an integer from 1 and up, got ${argv.every}`);
+      }
+      if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1) {
+        throw new Error(`Expected \`--concurrency\` to be an integer from 1 and up, got ${argv.concurrency}`);
+      }
+      if (argv['vocab-size'] !== undefined && (!Number.isInteger(argv['vocab-size']) || argv['vocab-size'] < 1)) {
+        throw new Error(`Expected \`--vocab-size\` to be an integer from 1 and up, got ${argv['vocab-size']}`);
+      }
+      if (!Number.isInteger(argv['max-line-bytes']) || argv['max-line-bytes'] < 1) {
+        throw new Error(`Expected \`--max-line-bytes\` to be an integer from 1 and up, got ${argv['max-line-bytes']}`);
+      }
+      return true;
+    });
+}
+
+type ReportArgs = ArgumentsCamelCase<Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>>;
+
+export function handler(io: Io, setExitCode: (code: number) => void) {
+  return async (argv: ReportArgs): Promise<void> => {
+    const code = await runReport(
+      {
+        inputs: (argv.files as string[] | undefined) ?? [],
+        outputs: [{ type: argv.json ? 'json' : argv.ndjson ? 'ndjson' : 'text', path: argv.out }],
+        strict: argv.strict,
+        deadLetter: argv.deadLetter,
+        evaluate: {
+          format: argv.inputFormat as FormatName | 'auto',
+          segment: argv.segment,
+          sentinels: argv.sentinels,
+          vocabSize: argv.vocabSize,
+          perSequence: argv.perSequence,
+          every: argv.every,
+          concurrency: argv.concurrency,
+          maxLineBytes: argv.maxLineBytes,
+          framing: argv.framing as Framing | 'auto',
+        },
+      },
+      io,
+    );
+    setExitCode(code);
+  };
+}

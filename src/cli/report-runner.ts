@@ -1,0 +1,128 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import { evaluate, type EvaluateOptions } from '../evaluate.js';
+import { XentError } from '../errors.js';
+import { toJson } from '../reports/json-report.js';
+import type { Report } from '../reports/report.js';
+import { renderText } from '../reports/text-report.js';
+import { EXIT } from './exit-codes.js';
+import { ProgressLine, useColor } from './terminal.js';
+
+export type OutputMode = 'text' | 'json' | 'ndjson';
+
+export interface ReportOutput {
+  type: OutputMode;
+  /** A file path; undefined or '-' for stdout. */
+  path?: string;
+}
+
+export interface ReportRun {
+  inputs: string[];
+  evaluate: EvaluateOptions;
+  outputs: ReportOutput[];
+  strict: boolean;
+  deadLetter?: string;
+}
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WriteStream;
+  stdin?: Readable;
+  env: NodeJS.ProcessEnv;
+}
+
+interface OpenOutput {
+  type: OutputMode;
+  stream: NodeJS.WritableStream;
+  file: WriteStream | undefined;
+}
+
+/**
+ * Reads the inputs once and writes the report to every output; returns the exit code.
+ * Shared by `report` (one output) and `run` (a pipeline's outputs).
+ */
+export async function runReport(run: ReportRun, io: Io): Promise<number> {
+  const outputs: OpenOutput[] = [];
+  for (const o of run.outputs) {
+    const file = o.path !== undefined && o.path !== '-' ? createWriteStream(o.path) : undefined;
+    if (file !== undefined) await opened(file, o.path as string);
+    outputs.push({ type: o.type, stream: file ?? io.stdout, file });
+  }
+  let deadLetter: WriteStream | undefined;
+  if (run.deadLetter !== undefined) {
+    deadLetter = createWriteStream(run.deadLetter, { flags: 'a' });
+    await opened(deadLetter, run.deadLetter);
+  }
+  const progress = new ProgressLine(io.stderr);
+  const options: EvaluateOptions = {
+    ...run.evaluate,
+    stdin: io.stdin,
+    onProgress: ({ records, tokens, filesDone, files }) =>
+      progress.update(`xent: ${filesDone}/${files} files · ${records.toLocaleString('en-US')} records · ${tokens.toLocaleString('en-US')} tokens`),
+  };
+  const rollingTo = outputs.filter((o) => o.type === 'ndjson');
+  if (rollingTo.length > 0) {
+    options.onRolling = (rolling) => {
+      progress.clear();
+      const line = `${toJson(rolling)}\n`;
+      for (const o of rollingTo) o.stream.write(line);
+    };
+  }
+  if (deadLetter !== undefined) {
+    const sink = deadLetter;
+    options.onBadRecord = (bad, raw) => {
+      sink.write(`${toJson({ file: bad.file, line: bad.line, element: bad.element, offset: bad.offset, code: bad.code, reason: bad.reason, raw })}\n`);
+    };
+  }
+  let report: Report;
+  try {
+    report = await evaluate(run.inputs, options);
+  } finally {
+    progress.clear();
+    if (deadLetter !== undefined) {
+      deadLetter.end();
+      await once(deadLetter, 'close');
+    }
+  }
+  for (const o of outputs) {
+    o.stream.write(
+      o.type === 'json'
+        ? `${toJson(report, 2)}\n`
+        : o.type === 'ndjson'
+          ? `${toJson(report)}\n`
+          : renderText(report, { color: o.file === undefined && useColor(io.stdout, io.env) }),
+    );
+    if (o.file !== undefined) {
+      o.file.end();
+      await once(o.file, 'close');
+    }
+  }
+  for (const f of report.files) if (f.status === 'failed') io.stderr.write(`xent: ${f.error ?? f.file}\n`);
+  if (report.files.some((f) => f.status === 'failed')) return EXIT.INPUT;
+  if (run.strict && (report.bad_records.count > 0 || report.failed_requests.count > 0)) {
+    io.stderr.write(`xent: --strict: ${report.bad_records.count} bad record(s), ${report.failed_requests.count} failed request(s)\n`);
+    return EXIT.STRICT;
+  }
+  return EXIT.OK;
+}
+
+async function opened(stream: WriteStream, path: string): Promise<void> {
+  try {
+    await once(stream, 'open');
+  } catch (error) {
+    throw new XentError('INPUT_READ_FAILED', `${path}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      cause: error,
+    });
+  }
+}
+
+/** Exit code and message for an error that stopped the run before a report existed. */
+export function describeFailure(error: unknown): { code: number; message: string } {
+  if (error instanceof XentError) {
+    const code = error.code === 'INVALID_OPTION' || error.code === 'INVALID_PIPELINE' ? EXIT.USAGE : EXIT.INPUT;
+    return { code, message: `xent: ${error.message}` };
+  }
+  const e = error as Error;
+  return { code: EXIT.INTERNAL, message: `xent: internal error: ${e?.stack ?? String(error)}` };
+}

@@ -1,0 +1,33 @@
+import type { ScoredItem } from './scored-batch.js';
+
+export type FormatName =
+  | 'openai-chat'
+  | 'openai-batch'
+  | 'openai-chat-chunk'
+  | 'openai-completion'
+  | 'vllm'
+  | 'tgi'
+  | 'llama-cpp'
+  | 'lm-eval'
+  | 'xent-sequence'
+  | 'xent-token'
+  | 'xent-distribution'
+  | 'xent-label';
+
+export interface DecodeContext {
+  /** Used as the sequence id when the record carries none (e.g. "file.jsonl:12"). */
+  fallbackId: string;
+}
+
+/**
+ * One input format. `detect` is a cheap structural test on a parsed record; `decode` turns the
+ * record into scored items or throws a RecordError saying what is wrong with it.
+ * Adapters are pure: no I/O, no streams, no CLI.
+ */
+export interface FormatAdapter {
+  readonly name: FormatName;
+  /** One line for `--help` and the README. */
+  readonly description: string;
+  detect(record: unknown): boolean;
+  decode(record: unknown, context: DecodeContext): ScoredItem[];
+}

@@ -1,0 +1,54 @@
+import type { RecordOrigin } from '../aggregate/corpus-accumulator.js';
+import type { FramedItem } from './line-framer.js';
+import { parseJsonLenient } from './lenient-json.js';
+import type { DecodedRecord } from './record-types.js';
+
+/**
+ * One framed line → zero or more records. Blank lines and server-sent-event framing (`event:`,
+ * `id:`, `retry:`, `: comment`, `data: [DONE]`) give none; `data: {...}` is unwrapped; a line
+ * holding a JSON array gives one record per element (TGI batch responses, for one).
+ */
+export function decodeLine(item: FramedItem, file: string, out: DecodedRecord[]): void {
+  const origin: RecordOrigin = { file, line: item.line, offset: item.offset };
+  if (item.kind === 'overlong') {
+    out.push({
+      kind: 'bad',
+      bad: { ...origin, code: 'LINE_TOO_LONG', reason: `line is ${item.bytes} bytes, longer than the maximum line length (--max-line-bytes); skipped` },
+    });
+    return;
+  }
+  let text = item.text;
+  const first = text.charCodeAt(0);
+  if (first !== 0x7b && first !== 0x5b) {
+    // Not "{" or "[": whitespace, SSE framing, or junk.
+    text = text.trim();
+    if (text === '') return;
+    if (text.startsWith('data:')) {
+      text = text.slice(5).trimStart();
+      if (text === '[DONE]' || text === '') return;
+    } else if (text.startsWith(':') || /^(event|id|retry):/.test(text)) {
+      return;
+    }
+  }
+  let value: unknown;
+  try {
+    value = parseJsonLenient(text);
+  } catch (error) {
+    out.push({ kind: 'bad', bad: { ...origin, code: 'INVALID_JSON', reason: `invalid JSON: ${(error as Error).message}` }, raw: item.text });
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) pushValue(value[i], { ...origin, element: i }, item.text, out);
+  } else {
+    pushValue(value, origin, item.text, out);
+  }
+}
+
+function pushValue(value: unknown, origin: RecordOrigin, raw: string, out: DecodedRecord[]): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+    out.push({ kind: 'bad', bad: { ...origin, code: 'INVALID_RECORD', reason: `expected a JSON object, got ${what}` }, raw });
+    return;
+  }
+  out.push({ kind: 'record', value, origin, raw });
+}

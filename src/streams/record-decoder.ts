@@ -1,0 +1,20 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import type { FramedItem } from './line-framer.js';
+import { decodeLine } from './line-decoder.js';
+import type { DecodedRecord } from './record-types.js';
+
+/** FramedItem → parsed records (or bad ones), see decodeLine. */
+export class RecordDecoder extends Transform {
+  private readonly out: DecodedRecord[] = [];
+
+  constructor(private readonly file: string) {
+    super({ objectMode: true });
+  }
+
+  override _transform(item: FramedItem, _encoding: BufferEncoding, callback: TransformCallback): void {
+    decodeLine(item, this.file, this.out);
+    for (const record of this.out) this.push(record);
+    this.out.length = 0;
+    callback();
+  }
+}

@@ -1,0 +1,29 @@
+import type { BadRecord, RecordOrigin } from '../aggregate/corpus-accumulator.js';
+import type { ScoredItem } from '../formats/scored-batch.js';
+
+/** A parsed JSON object and where it came from. */
+export interface ParsedRecord {
+  kind: 'record';
+  value: unknown;
+  origin: RecordOrigin;
+  /** The line it came from (for dead letters); absent for elements of a streamed JSON document. */
+  raw?: string;
+}
+
+/** A record that could not be scored: counted, reported, optionally written to a dead-letter file. */
+export interface RejectedRecord {
+  kind: 'bad';
+  bad: BadRecord;
+  raw?: string;
+}
+
+/** The scored items of one record. */
+export interface ScoredRecord {
+  kind: 'scored';
+  items: ScoredItem[];
+  origin: RecordOrigin;
+  format: string;
+}
+
+export type DecodedRecord = ParsedRecord | RejectedRecord;
+export type RecordOutcome = ScoredRecord | RejectedRecord;
