@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import { buildYargs, UsageError } from './build-yargs.js';
+import { buildYargs } from './build-yargs.js';
 import { EXIT } from './exit-codes.js';
 import { describeFailure } from './report-runner.js';
 import { exitQuietlyOnBrokenPipe } from './terminal.js';
+import { UsageError } from './usage-error.js';
 
 exitQuietlyOnBrokenPipe(process.stdout);
 exitQuietlyOnBrokenPipe(process.stderr);
@@ -14,7 +15,7 @@ try {
     exitCode = code;
   }).parseAsync();
 } catch (error) {
-  if (error instanceof UsageError || (error instanceof Error && error.name === 'YError')) {
+  if (error instanceof UsageError) {
     process.stderr.write(`xent: ${error.message}\nRun xent --help for usage.\n`);
     exitCode = EXIT.USAGE;
   } else {

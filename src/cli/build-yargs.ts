@@ -4,13 +4,14 @@ import { XENT_VERSION } from '../reports/report.js';
 import * as report from './report-command.js';
 import type { Io } from './report-runner.js';
 import * as run from './run-command.js';
+import { STDIN_TOKEN, UsageError } from './usage-error.js';
 
 /**
  * A fresh parser for every call (c8's pattern), so tests parse arguments without a process.
  * Handlers report their exit code through `setExitCode`; the bin decides when to exit.
  */
 export function buildYargs(args: string[], io: Io, setExitCode: (code: number) => void): Argv {
-  return yargs(args)
+  return yargs(args.map((a) => (a === '-' ? STDIN_TOKEN : a)))
     .scriptName('xent')
     .usage('$0 <command> [options]\n\nStreaming evaluator for token log-probabilities: cross-entropy, perplexity, bits per byte, entropy and log loss.')
     .command(report.command, report.describe, report.builder, report.handler(io, setExitCode))
@@ -30,10 +31,10 @@ export function buildYargs(args: string[], io: Io, setExitCode: (code: number) =
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UsageError(message);
+      // Validation and parse failures are usage errors; anything a handler throws keeps its own type.
+      if (error === undefined || error === null || error.name === 'YError' || error instanceof UsageError) {
+        throw new UsageError(message ?? error?.message ?? 'invalid arguments');
+      }
+      throw error;
     });
-}
-
-export class UsageError extends Error {
-  override name = 'UsageError';
 }

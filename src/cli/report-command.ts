@@ -3,6 +3,7 @@ import type { FormatName } from '../formats/adapter.js';
 import type { Framing } from '../streams/open-input.js';
 import { withEvaluationOptions } from './report-options.js';
 import { runReport, type Io } from './report-runner.js';
+import { restoreStdin, UsageError } from './usage-error.js';
 
 export const command = 'report [files..]';
 export const describe = 'Read logprob dumps (files, directories, - for stdin; .gz too) and print one exact report';
@@ -20,19 +21,19 @@ export function builder(yargs: Argv) {
     .conflicts('json', 'ndjson')
     .check((argv) => {
       const files = argv.files as string[] | undefined;
-      if (files === undefined || files.length === 0) throw new Error('Give at least one file, directory, or - for stdin.');
-      if (argv.every !== undefined && !argv.ndjson) throw new Error('--every needs --ndjson (rolling reports are NDJSON lines).');
+      if (files === undefined || files.length === 0) throw new UsageError('Give at least one file, directory, or - for stdin.');
+      if (argv.every !== undefined && !argv.ndjson) throw new UsageError('--every needs --ndjson (rolling reports are NDJSON lines).');
       if (argv.every !== undefined && (!Number.isInteger(argv.every) || argv.every < 1)) {
-        throw new Error(`Expected \`--every\` to be an integer from 1 and up, got ${argv.every}`);
+        throw new UsageError(`Expected \`--every\` to be an integer from 1 and up, got ${argv.every}`);
       }
       if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1) {
-        throw new Error(`Expected \`--concurrency\` to be an integer from 1 and up, got ${argv.concurrency}`);
+        throw new UsageError(`Expected \`--concurrency\` to be an integer from 1 and up, got ${argv.concurrency}`);
       }
       if (argv['vocab-size'] !== undefined && (!Number.isInteger(argv['vocab-size']) || argv['vocab-size'] < 1)) {
-        throw new Error(`Expected \`--vocab-size\` to be an integer from 1 and up, got ${argv['vocab-size']}`);
+        throw new UsageError(`Expected \`--vocab-size\` to be an integer from 1 and up, got ${argv['vocab-size']}`);
       }
       if (!Number.isInteger(argv['max-line-bytes']) || argv['max-line-bytes'] < 1) {
-        throw new Error(`Expected \`--max-line-bytes\` to be an integer from 1 and up, got ${argv['max-line-bytes']}`);
+        throw new UsageError(`Expected \`--max-line-bytes\` to be an integer from 1 and up, got ${argv['max-line-bytes']}`);
       }
       return true;
     });
@@ -44,7 +45,7 @@ export function handler(io: Io, setExitCode: (code: number) => void) {
   return async (argv: ReportArgs): Promise<void> => {
     const code = await runReport(
       {
-        inputs: (argv.files as string[] | undefined) ?? [],
+        inputs: restoreStdin((argv.files as string[] | undefined) ?? []),
         outputs: [{ type: argv.json ? 'json' : argv.ndjson ? 'ndjson' : 'text', path: argv.out }],
         strict: argv.strict,
         deadLetter: argv.deadLetter,

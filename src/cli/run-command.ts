@@ -3,6 +3,7 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { XentError } from '../errors.js';
 import { parsePipeline } from '../pipelines/pipeline-definition.js';
 import { runReport, type Io } from './report-runner.js';
+import { restoreStdin } from './usage-error.js';
 
 export const command = 'run <pipeline> [files..]';
 export const describe = 'Run a declarative pipeline (pipelines/*.json); files given here replace its source paths';
@@ -31,7 +32,7 @@ export function handler(io: Io, setExitCode: (code: number) => void) {
       throw new XentError('INVALID_PIPELINE', `${path}: invalid JSON: ${(error as Error).message}`);
     }
     const p = parsePipeline(json, path);
-    const files = (argv.files as string[] | undefined) ?? [];
+    const files = restoreStdin((argv.files as string[] | undefined) ?? []);
     const inputs = files.length > 0 ? files : p.source.paths;
     const code = await runReport(
       {

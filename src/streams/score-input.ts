@@ -1,4 +1,4 @@
-import { Writable, type Readable } from 'node:stream';
+import { Transform, Writable, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import streamValues from 'stream-json/streamers/stream-values.js';
@@ -60,22 +60,55 @@ export async function scoreInput(
   } else {
     const records = new DocumentRecords(name);
     const parse = opened.framing === 'json-array' ? streamArray.withParserAsStream() : streamValues.withParserAsStream();
+    // The parser is piped by hand, not inside one pipeline: a syntax error part-way must end the
+    // records stream normally, so the elements already parsed still reach the sink.
+    const downstream = pipeline(records, decoder, consumer);
+    parse.pipe(records);
+    let syntaxError: Error | undefined;
     try {
-      await pipeline(opened.stream, parse, records, decoder, consumer);
+      await pipeline(opened.stream, new ChunkSlicer(DOCUMENT_SLICE_BYTES), parse);
     } catch (error) {
-      if (!isJsonSyntaxError(error)) throw error;
+      parse.unpipe(records);
+      if (!isJsonSyntaxError(error)) {
+        records.destroy(error as Error);
+        await downstream.catch(() => undefined);
+        throw error;
+      }
+      syntaxError = error as Error;
+      records.end();
+    }
+    await downstream;
+    if (syntaxError !== undefined) {
       sink({
         kind: 'bad',
         bad: {
           file: name,
           element: records.elementsRead,
           code: 'INVALID_JSON',
-          reason: `invalid JSON document after element ${records.elementsRead}: ${(error as Error).message}; the rest of the file was not read`,
+          reason: `invalid JSON document after element ${records.elementsRead}: ${syntaxError.message}; the rest of the input was not read`,
         },
       });
     }
   }
   return { framing: opened.framing, gzip: opened.gzip };
+}
+
+/**
+ * stream-json parses each written chunk as a unit, and a syntax error drops whatever that chunk
+ * had produced. Feeding it small slices bounds what a broken document loses before the break
+ * to one slice.
+ */
+const DOCUMENT_SLICE_BYTES = 1024;
+
+class ChunkSlicer extends Transform {
+  constructor(private readonly size: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    for (let i = 0; i < chunk.length; i += this.size) this.push(chunk.subarray(i, i + this.size));
+    callback();
+  }
 }
 
 /** stream-json's parser reports bad syntax with plain Errors whose message starts with "Parser". */
