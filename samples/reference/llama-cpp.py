@@ -1,0 +1,81 @@
+"""Expected corpus statistics for a llama.cpp /completion sample (one whole response per line).
+
+    python3 samples/reference/llama-cpp.py samples/llama-cpp-completion.jsonl > samples/llama-cpp-completion.expected.json
+    python3 samples/reference/llama-cpp.py samples/llama-cpp-legacy.jsonl > samples/llama-cpp-legacy.expected.json
+
+Each line is its own sequence (the responses carry no request id). Only generated tokens are scored.
+Current form: completion_probabilities[i].logprob, bytes = len(.bytes), alternatives = top_logprobs[*].logprob
+(-3.4028234663852886e38, llama.cpp's p = 0, is an ordinary value: exp gives 0).
+post_sampling_probs form: .prob / .top_probs[*].prob, logs taken.
+Old form: {content, probs: [{tok_str, prob}]}: the chosen token's probability is the first probs entry
+whose tok_str equals content; logprob = log(prob) (-inf for 0); alternatives = log of every prob; no bytes.
+"""
+import json
+import math
+import sys
+
+
+# --- corpus figures (same definitions as the other samples' reference scripts) ---------------
+def figures(tokens, unscored=0):
+    """tokens: dicts with seq, segment, logprob, bytes (int or None), alts (list or None)."""
+    n = len(tokens)
+    nll = -math.fsum(t["logprob"] for t in tokens)
+    ce = nll / n
+    out = {
+        "sequences": len({t["seq"] for t in tokens}),
+        "tokens": n,
+        "nll": nll,
+        "cross_entropy": ce,
+        "perplexity": math.exp(ce),
+        "bits_per_token": ce / math.log(2),
+        "unscored": unscored,
+    }
+    with_bytes = [t for t in tokens if t.get("bytes") is not None]
+    if with_bytes:
+        nbytes = sum(t["bytes"] for t in with_bytes)
+        out["bytes"] = nbytes
+        out["bits_per_byte"] = -math.fsum(t["logprob"] for t in with_bytes) / nbytes / math.log(2)
+    listed = [t for t in tokens if t.get("alts")]
+    if listed:
+        masses = [math.fsum(math.exp(a) for a in t["alts"]) for t in listed]
+        out["top_k_tokens"] = len(listed)
+        out["top_k_mass_mean"] = math.fsum(masses) / len(masses)
+    return out
+
+
+def segments(tokens, unscored_by_segment):
+    out = {}
+    for seg in ("prompt", "completion"):
+        part = [t for t in tokens if t["segment"] == seg]
+        if part:
+            f = figures(part, unscored_by_segment.get(seg, 0))
+            out[seg] = {k: f[k] for k in ("sequences", "tokens", "nll", "unscored")}
+    return out
+
+
+
+def log(p):
+    return math.log(p) if p > 0 else -math.inf
+
+
+path = sys.argv[1]
+tokens = []
+with open(path, encoding="utf-8") as f:
+    for n, line in enumerate(f, 1):
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        seq = f"{path}:{n}" + (f"#{record['index']}" if record.get("index") else "")
+        for entry in record.get("completion_probabilities") or []:
+            if "logprob" in entry:
+                lp, alts = entry["logprob"], [a["logprob"] for a in entry.get("top_logprobs") or []]
+            elif "prob" in entry:
+                lp, alts = log(entry["prob"]), [log(a["prob"]) for a in entry.get("top_probs") or []]
+            else:
+                lp = log([p["prob"] for p in entry["probs"] if p["tok_str"] == entry["content"]][0])
+                alts = [log(p["prob"]) for p in entry["probs"]]
+            nbytes = len(entry["bytes"]) if entry.get("bytes") is not None else None
+            tokens.append({"seq": seq, "segment": "completion", "logprob": lp, "bytes": nbytes, "alts": alts or None})
+
+doc = {"how": f"python3 samples/reference/llama-cpp.py {path}", "corpus": figures(tokens, 0)}
+print(json.dumps(doc, indent=2, ensure_ascii=False))

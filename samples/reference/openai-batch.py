@@ -1,0 +1,41 @@
+"""Expected figures for samples/openai-batch.jsonl (OpenAI Batch API output lines).
+
+Usage: python3 samples/reference/openai-batch.py samples/openai-batch.jsonl > samples/openai-batch.expected.json
+custom_id names the sequence (custom_id#index for choice index > 0). A line whose response is null
+(with an error), or whose response.status_code >= 400, is a failed request: counted, not scored.
+The sample has two such lines on purpose (an expired request and a 400 context_length_exceeded).
+Bodies are chat completions: tokens = logprobs.content then logprobs.refusal.
+"""
+import json
+import sys
+
+from openai_metrics import dump, figures, top_k
+
+path = sys.argv[1] if len(sys.argv) > 1 else "samples/openai-batch.jsonl"
+tokens, unscored, failed = [], 0, 0
+with open(path, encoding="utf-8") as f:
+    for line in f:
+        rec = json.loads(line)
+        resp = rec.get("response")
+        if resp is None or resp.get("status_code", 200) >= 400:
+            failed += 1
+            continue
+        body = resp["body"]
+        for pos, choice in enumerate(body["choices"]):
+            index = choice.get("index", pos)
+            seq = rec["custom_id"] if index == 0 else f'{rec["custom_id"]}#{index}'
+            lp = choice.get("logprobs") or {}
+            for entry in (lp.get("content") or []) + (lp.get("refusal") or []):
+                if entry["logprob"] is None:
+                    unscored += 1
+                    continue
+                alts = [a["logprob"] for a in entry.get("top_logprobs") or [] if a["logprob"] is not None]
+                tokens.append({
+                    "seq": seq, "segment": "completion", "logprob": entry["logprob"],
+                    "bytes": len(entry["bytes"]) if entry.get("bytes") is not None else None,
+                    "alts": alts or None,
+                })
+
+corpus = figures(tokens, unscored)
+corpus["failed_requests"] = failed
+dump({"how": f"python3 samples/reference/openai-batch.py {path} (2 failed requests on purpose)", "corpus": corpus, "failed_requests": failed})

@@ -1,0 +1,77 @@
+"""Expected corpus statistics for an xent-distribution sample (full distributions).
+
+    python3 samples/reference/xent-distribution.py samples/xent-distributions.jsonl > samples/xent-distributions.expected.json
+
+logits rows: lse = m + log(fsum(exp(x - m))), m = max(row); target logprob = x[t] - lse;
+  entropy = -fsum(p * (x - lse)) with p = exp(x - lse).
+probs rows: target logprob = log(p[t]) (-inf for 0); entropy = -fsum(p * log(p)) over p > 0.
+mean_entropy = mean entropy over scored positions, in nats.
+"""
+import json
+import math
+import sys
+
+
+# --- corpus figures (same definitions as the other samples' reference scripts) ---------------
+def figures(tokens, unscored=0):
+    """tokens: dicts with seq, segment, logprob, bytes (int or None), alts (list or None)."""
+    n = len(tokens)
+    nll = -math.fsum(t["logprob"] for t in tokens)
+    ce = nll / n
+    out = {
+        "sequences": len({t["seq"] for t in tokens}),
+        "tokens": n,
+        "nll": nll,
+        "cross_entropy": ce,
+        "perplexity": math.exp(ce),
+        "bits_per_token": ce / math.log(2),
+        "unscored": unscored,
+    }
+    with_bytes = [t for t in tokens if t.get("bytes") is not None]
+    if with_bytes:
+        nbytes = sum(t["bytes"] for t in with_bytes)
+        out["bytes"] = nbytes
+        out["bits_per_byte"] = -math.fsum(t["logprob"] for t in with_bytes) / nbytes / math.log(2)
+    listed = [t for t in tokens if t.get("alts")]
+    if listed:
+        masses = [math.fsum(math.exp(a) for a in t["alts"]) for t in listed]
+        out["top_k_tokens"] = len(listed)
+        out["top_k_mass_mean"] = math.fsum(masses) / len(masses)
+    return out
+
+
+def segments(tokens, unscored_by_segment):
+    out = {}
+    for seg in ("prompt", "completion"):
+        part = [t for t in tokens if t["segment"] == seg]
+        if part:
+            f = figures(part, unscored_by_segment.get(seg, 0))
+            out[seg] = {k: f[k] for k in ("sequences", "tokens", "nll", "unscored")}
+    return out
+
+
+path = sys.argv[1]
+tokens, entropies = [], []
+with open(path, encoding="utf-8") as f:
+    for n, line in enumerate(f, 1):
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        seq = record.get("id") or f"{path}:{n}"
+        segment = record.get("segment") or "completion"
+        if record.get("logits") is not None:
+            for row, t in zip(record["logits"], record["targets"]):
+                m = max(row)
+                lse = m + math.log(math.fsum(math.exp(x - m) for x in row))
+                tokens.append({"seq": seq, "segment": segment, "logprob": row[t] - lse, "bytes": None, "alts": None})
+                entropies.append(-math.fsum(math.exp(x - lse) * (x - lse) for x in row))
+        else:
+            for row, t in zip(record["probs"], record["targets"]):
+                lp = math.log(row[t]) if row[t] > 0 else -math.inf
+                tokens.append({"seq": seq, "segment": segment, "logprob": lp, "bytes": None, "alts": None})
+                entropies.append(-math.fsum(p * math.log(p) for p in row if p > 0))
+
+corpus = figures(tokens, 0)
+corpus["mean_entropy"] = math.fsum(entropies) / len(entropies)
+doc = {"how": f"python3 samples/reference/xent-distribution.py {path}", "corpus": corpus}
+print(json.dumps(doc, indent=2, ensure_ascii=False))
