@@ -129,6 +129,19 @@ describe('CorpusAccumulator', () => {
     expect(t?.mass_above_one).toBe(0);
   });
 
+  it('counts top-k mass above 1 beyond print rounding (1e-6), not within it', () => {
+    const acc = new CorpusAccumulator();
+    const batch = tokens('a', [-0.1, -0.1, -0.1]);
+    batch.topK = {
+      mass: Float64Array.from([1.0000001, 1.001, 0.9]),
+      partialEntropy: Float64Array.from([0.1, 0.1, 0.1]),
+      minProb: Float64Array.from([0.1, 0.1, 0.1]),
+      k: Uint32Array.from([2, 2, 2]),
+    };
+    acc.add([batch], origin(1), 'x');
+    expect(acc.snapshot().corpus.top_k?.mass_above_one).toBe(1);
+  });
+
   const recordArb = fc.record({
     id: fc.constantFrom('a', 'b', 'c', 'd'),
     lps: fc.array(fc.double({ min: -30, max: 0, noNaN: true }), { maxLength: 6 }),
