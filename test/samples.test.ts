@@ -29,6 +29,7 @@ describe('bundled samples', () => {
       const expected = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
         how: string;
         corpus: Record<string, number>;
+        segments?: Record<string, Record<string, number>>;
         bad_records?: number;
         failed_requests?: number;
       };
@@ -39,6 +40,12 @@ describe('bundled samples', () => {
           key === 'top_k_tokens' ? report.corpus.top_k?.tokens : key === 'top_k_mass_mean' ? report.corpus.top_k?.mean_mass : corpus[key];
         expect(typeof actual, `${sample}: corpus.${key}`).toBe('number');
         expect(close(actual as number, value), `${sample}: corpus.${key} = ${actual}, expected ${value}`).toBe(true);
+      }
+      for (const [segment, figures] of Object.entries(expected.segments ?? {})) {
+        const got = report.segments[segment as 'prompt' | 'completion'] as unknown as Record<string, number> | undefined;
+        for (const [key, value] of Object.entries(figures)) {
+          expect(close(got?.[key] as number, value), `${sample}: segments.${segment}.${key} = ${got?.[key]}, expected ${value}`).toBe(true);
+        }
       }
       expect(report.bad_records.count, `${sample}: bad records`).toBe(expected.bad_records ?? 0);
       if (expected.failed_requests !== undefined) expect(report.failed_requests.count).toBe(expected.failed_requests);

@@ -1,7 +1,7 @@
 """Expected corpus statistics for a llama.cpp /completion sample (one whole response per line).
 
-    python3 samples/reference/llama-cpp.py samples/llama-cpp-completion.jsonl > samples/llama-cpp-completion.expected.json
-    python3 samples/reference/llama-cpp.py samples/llama-cpp-legacy.jsonl > samples/llama-cpp-legacy.expected.json
+    python3 samples/reference/llama-cpp.py samples/llama-cpp-completion.jsonl > samples/llama-cpp-completion.jsonl.expected
+    python3 samples/reference/llama-cpp.py samples/llama-cpp-legacy.jsonl > samples/llama-cpp-legacy.jsonl.expected
 
 Each line is its own sequence (the responses carry no request id). Only generated tokens are scored.
 Current form: completion_probabilities[i].logprob, bytes = len(.bytes), alternatives = top_logprobs[*].logprob

@@ -1,6 +1,6 @@
 """Expected corpus statistics for an lm-evaluation-harness --log_samples file of a loglikelihood_rolling task.
 
-    python3 samples/reference/lm-eval.py samples/samples_wikitext_2024-05-01T12-00-00.jsonl > samples/samples_wikitext_2024-05-01T12-00-00.expected.json
+    python3 samples/reference/lm-eval.py samples/samples_wikitext_2024-05-01T12-00-00.jsonl > samples/samples_wikitext_2024-05-01T12-00-00.jsonl.expected
 
 Each line holds word_perplexity: [ll, words], byte_perplexity: [ll, bytes], bits_per_byte: [ll, bytes]
 (numbers, or numeric strings). Aggregated as lm_eval/api/metrics.py does:

@@ -1,6 +1,6 @@
 """Expected figures for samples/openai-batch.jsonl (OpenAI Batch API output lines).
 
-Usage: python3 samples/reference/openai-batch.py samples/openai-batch.jsonl > samples/openai-batch.expected.json
+Usage: python3 samples/reference/openai-batch.py samples/openai-batch.jsonl > samples/openai-batch.jsonl.expected
 custom_id names the sequence (custom_id#index for choice index > 0). A line whose response is null
 (with an error), or whose response.status_code >= 400, is a failed request: counted, not scored.
 The sample has two such lines on purpose (an expired request and a 400 context_length_exceeded).

@@ -1,6 +1,6 @@
 """Expected figures for samples/openai-chat.jsonl (Chat Completions responses).
 
-Usage: python3 samples/reference/openai-chat.py samples/openai-chat.jsonl > samples/openai-chat.expected.json
+Usage: python3 samples/reference/openai-chat.py samples/openai-chat.jsonl > samples/openai-chat.jsonl.expected
 One sequence per choice (id, or id#index for index > 0); tokens = logprobs.content then
 logprobs.refusal; logprobs null = no tokens. Alternatives = top_logprobs[].logprob.
 """

@@ -1,6 +1,6 @@
 """Expected figures for samples/openai-completion.jsonl (OpenAI legacy Completions responses).
 
-Usage: python3 samples/reference/openai-completion.py samples/openai-completion.jsonl > samples/openai-completion.expected.json
+Usage: python3 samples/reference/openai-completion.py samples/openai-completion.jsonl > samples/openai-completion.jsonl.expected
 One sequence per choice (id, or id#index for index > 0); tokens = logprobs.token_logprobs, null
 entries (the first token of an echoed prompt) are unscored; alternatives = the values of each
 top_logprobs dict. Segment: prompt when usage.completion_tokens == 0 (echo with max_tokens 0: every

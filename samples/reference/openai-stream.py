@@ -1,6 +1,6 @@
 """Expected figures for samples/openai-stream.sse (Chat Completions streaming chunks over SSE).
 
-Usage: python3 samples/reference/openai-stream.py samples/openai-stream.sse > samples/openai-stream.expected.json
+Usage: python3 samples/reference/openai-stream.py samples/openai-stream.sse > samples/openai-stream.sse.expected
 Reads the `data: ` lines, skips `data: [DONE]`; chunks with the same id and choice index form one
 sequence (id, or id#index for index > 0); tokens = logprobs.content then logprobs.refusal;
 logprobs null and the usage chunk (choices: []) add nothing.

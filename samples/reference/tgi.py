@@ -1,6 +1,6 @@
 """Expected corpus statistics for a TGI /generate sample (a JSON array of responses, or one response).
 
-    python3 samples/reference/tgi.py samples/tgi-generate.json > samples/tgi-generate.expected.json
+    python3 samples/reference/tgi.py samples/tgi-generate.json > samples/tgi-generate.json.expected
 
 Each response is its own sequence (no id in the record; best_of_sequences entries would be further
 ones). prefill = prompt tokens (the first logprob is null = unscored), tokens = completion tokens;

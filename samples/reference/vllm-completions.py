@@ -1,6 +1,6 @@
 """Expected figures for samples/vllm-completions.jsonl (vLLM /v1/completions responses with prompt_logprobs).
 
-Usage: python3 samples/reference/vllm-completions.py samples/vllm-completions.jsonl > samples/vllm-completions.expected.json
+Usage: python3 samples/reference/vllm-completions.py samples/vllm-completions.jsonl > samples/vllm-completions.jsonl.expected
 Prompt segment: choices[].prompt_logprobs; a null entry is unscored; in each dict the prompt token is
 the FIRST key (vLLM inserts it before the top-k; Python's json keeps key order, which JavaScript
 objects lose for integer keys, so this script checks the adapter's rank / prompt_token_ids logic).

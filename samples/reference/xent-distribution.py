@@ -1,6 +1,6 @@
 """Expected corpus statistics for an xent-distribution sample (full distributions).
 
-    python3 samples/reference/xent-distribution.py samples/xent-distributions.jsonl > samples/xent-distributions.expected.json
+    python3 samples/reference/xent-distribution.py samples/xent-distributions.jsonl > samples/xent-distributions.jsonl.expected
 
 logits rows: lse = m + log(fsum(exp(x - m))), m = max(row); target logprob = x[t] - lse;
   entropy = -fsum(p * (x - lse)) with p = exp(x - lse).

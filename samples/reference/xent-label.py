@@ -1,6 +1,6 @@
 """Expected log loss for an xent-label sample, with scikit-learn's log_loss semantics (>= 1.5).
 
-    python3 samples/reference/xent-label.py samples/xent-labels.jsonl > samples/xent-labels.expected.json
+    python3 samples/reference/xent-label.py samples/xent-labels.jsonl > samples/xent-labels.jsonl.expected
 
 Binary lines {"label": 0|1, "prob": P(1)} expand to [1 - p, p]; {"label": k, "probs": [...]} index the row.
 Probabilities are clipped to [eps, 1 - eps] (eps = 2.220446049250313e-16), not renormalised;

@@ -1,6 +1,6 @@
 """Expected corpus statistics for an xent-sequence sample.
 
-    python3 samples/reference/xent-sequence.py samples/xent-sequences.jsonl > samples/xent-sequences.expected.json
+    python3 samples/reference/xent-sequence.py samples/xent-sequences.jsonl > samples/xent-sequences.jsonl.expected
 
 Lines: {"id", "logprobs": [...], "tokens"?, "top_logprobs"?, "bytes"?: count or byte values per token,
 "segment"?: "prompt" | "completion" (default)}. Each line is one whole sequence (the

@@ -1,6 +1,6 @@
 """Expected corpus statistics for an xent-token sample (one token a line, sequences interleaved).
 
-    python3 samples/reference/xent-token.py samples/xent-tokens.jsonl > samples/xent-tokens.expected.json
+    python3 samples/reference/xent-token.py samples/xent-tokens.jsonl > samples/xent-tokens.jsonl.expected
 
 Lines: {"sequence_id", "logprob", "token"?, "bytes"?: count or byte values, "segment"?, "final"?}.
 """

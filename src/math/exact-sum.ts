@@ -16,7 +16,8 @@ export interface ExactSumState {
 }
 
 export class ExactSum {
-  private partials: number[] = [];
+  private partials = new Float64Array(4);
+  private count = 0;
   private posInf = 0;
   private negInf = 0;
   private nan = 0;
@@ -30,9 +31,12 @@ export class ExactSum {
     }
     // Zero changes nothing (and −0 must not make an empty sum print as −0).
     if (x === 0) return;
-    const partials = this.partials;
+    // Partials live in a Float64Array with an explicit count: resizing a JS array on every add
+    // cost more than the arithmetic (measured with --cpu-prof on a 100 MB dump).
+    let partials = this.partials;
+    const n = this.count;
     let i = 0;
-    for (let j = 0; j < partials.length; j++) {
+    for (let j = 0; j < n; j++) {
       let y = partials[j] as number;
       if (Math.abs(x) < Math.abs(y)) {
         const t = x;
@@ -40,19 +44,24 @@ export class ExactSum {
         y = t;
       }
       const hi = x + y;
-      const lo = y - (hi - x);
-      if (lo !== 0) partials[i++] = lo;
-      x = hi;
-      if (!Number.isFinite(x)) {
+      if (hi === Number.POSITIVE_INFINITY || hi === Number.NEGATIVE_INFINITY) {
         // The running total overflowed: no finite partials can represent it.
-        partials.length = 0;
-        if (x > 0) this.posInf++;
+        this.count = 0;
+        if (hi > 0) this.posInf++;
         else this.negInf++;
         return;
       }
+      const lo = y - (hi - x);
+      if (lo !== 0) partials[i++] = lo;
+      x = hi;
     }
-    partials.length = i;
-    partials.push(x);
+    if (i === partials.length) {
+      const grown = new Float64Array(partials.length * 2);
+      grown.set(partials);
+      this.partials = partials = grown;
+    }
+    partials[i] = x;
+    this.count = i + 1;
   }
 
   /** Adds every element of an array. */
@@ -62,7 +71,7 @@ export class ExactSum {
 
   /** Adds another exact sum, exactly. */
   merge(other: ExactSum): void {
-    for (const p of other.partials) this.add(p);
+    for (let j = 0; j < other.count; j++) this.add(other.partials[j] as number);
     this.posInf += other.posInf;
     this.negInf += other.negInf;
     this.nan += other.nan;
@@ -74,7 +83,7 @@ export class ExactSum {
     if (this.posInf > 0) return Number.POSITIVE_INFINITY;
     if (this.negInf > 0) return Number.NEGATIVE_INFINITY;
     const partials = this.partials;
-    let n = partials.length;
+    let n = this.count;
     if (n === 0) return 0;
     let hi = partials[--n] as number;
     let lo = 0;
@@ -101,12 +110,14 @@ export class ExactSum {
   }
 
   toJSON(): ExactSumState {
-    return { partials: this.partials.slice(), posInf: this.posInf, negInf: this.negInf, nan: this.nan };
+    return { partials: Array.from(this.partials.subarray(0, this.count)), posInf: this.posInf, negInf: this.negInf, nan: this.nan };
   }
 
   static fromJSON(state: ExactSumState): ExactSum {
     const s = new ExactSum();
-    s.partials = state.partials.slice();
+    s.partials = new Float64Array(Math.max(4, state.partials.length * 2));
+    s.partials.set(state.partials);
+    s.count = state.partials.length;
     s.posInf = state.posInf;
     s.negInf = state.negInf;
     s.nan = state.nan;
