@@ -59,6 +59,12 @@ export class Evaluation {
     return this.files.length - 1;
   }
 
+  /** Registers an input whose figures were accumulated elsewhere (the daemon's files); returns its index. */
+  adopt(file: string, accumulator: CorpusAccumulator, status: 'ok' | 'failed' = 'ok'): number {
+    this.files.push({ file, accumulator, status });
+    return this.files.length - 1;
+  }
+
   accept(index: number, outcome: RecordOutcome): void {
     const entry = this.entry(index);
     if (outcome.kind === 'bad') {

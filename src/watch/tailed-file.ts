@@ -1,0 +1,170 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState } from '../aggregate/corpus-accumulator.js';
+import { LineFramer, type FramedItem } from '../streams/line-framer.js';
+import { fingerprint, stillHolds, type FileFingerprint } from './file-fingerprint.js';
+
+/** Why a tailed file is no longer read. Its figures still count. */
+export type FrozenReason = 'truncated' | 'gone' | 'released' | 'adopted';
+
+export interface TailedFileState extends FileFingerprint {
+  name: string;
+  path: string;
+  dev: number;
+  ino: number;
+  /** Byte offset just past the last complete line folded in. */
+  offset: number;
+  /** Number of the next line. */
+  line: number;
+  frozen: FrozenReason | null;
+  accumulator: AccumulatorState;
+}
+
+/**
+ * One physical file being followed: its open handle (kept open across a rename or delete so a
+ * rotated file can be read to its end), a line framer positioned at the committed offset, and
+ * the accumulator of everything folded in from it. Only complete lines are folded: an
+ * unterminated last line waits in the framer — and, across a restart, in the file — until its
+ * newline arrives.
+ */
+export class TailedFile {
+  framer: LineFramer;
+  /** Bytes handed to the framer so far (committed offset + a partial line). */
+  readPosition: number;
+  lastGrowth = Date.now();
+  frozen: FrozenReason | null = null;
+  /** Fingerprint at the committed offset, refreshed after each turn that moved it. */
+  print: FileFingerprint = { headLength: 0, head: '', marker: '' };
+  private printedAt = -1;
+
+  private constructor(
+    public name: string,
+    public path: string,
+    readonly dev: number,
+    readonly ino: number,
+    private handle: FileHandle | undefined,
+    offset: number,
+    line: number,
+    readonly accumulator: CorpusAccumulator,
+    private readonly maxLineBytes: number,
+  ) {
+    this.framer = new LineFramer({ startOffset: offset, startLine: line, maxLineBytes });
+    this.readPosition = offset;
+  }
+
+  static async open(
+    path: string,
+    at: { offset: number; line: number; accumulator: CorpusAccumulator; name?: string },
+    maxLineBytes: number,
+  ): Promise<TailedFile | undefined> {
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch {
+      return undefined;
+    }
+    const info = await handle.stat();
+    const file = new TailedFile(at.name ?? path, path, info.dev, info.ino, handle, at.offset, at.line, at.accumulator, maxLineBytes);
+    await file.refreshPrint();
+    return file;
+  }
+
+  /** A frozen entry restored from a checkpoint: counted, never read again. */
+  static frozenFrom(state: TailedFileState, options: Partial<AccumulatorOptions>): TailedFile {
+    const file = new TailedFile(
+      state.name,
+      state.path,
+      state.dev,
+      state.ino,
+      undefined,
+      state.offset,
+      state.line,
+      CorpusAccumulator.fromJSON(state.accumulator, options),
+      1,
+    );
+    file.frozen = state.frozen ?? 'gone';
+    file.print = { headLength: state.headLength, head: state.head, marker: state.marker };
+    return file;
+  }
+
+  get offset(): number {
+    return this.framer.committedOffset;
+  }
+
+  get isOpen(): boolean {
+    return this.handle !== undefined;
+  }
+
+  async size(): Promise<number | undefined> {
+    if (this.handle === undefined) return undefined;
+    try {
+      return (await this.handle.stat()).size;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Reads at most `budget` bytes past what was read and frames them; complete lines go to
+   * `onLine`. Returns the number of bytes read (0 at the current end of the file).
+   */
+  async readSome(budget: number, onLine: (item: FramedItem) => void): Promise<number | 'replaced'> {
+    if (this.handle === undefined || this.frozen !== null) return 0;
+    // A fresh buffer per read: the framer keeps slices of it for a partial line.
+    const buffer = Buffer.allocUnsafe(budget);
+    const { bytesRead } = await this.handle.read(buffer, 0, budget, this.readPosition);
+    if (bytesRead === 0) return 0;
+    // Checked after the read, before folding: bytes read past a truncate-and-regrow belong to
+    // new content, and must not be folded as if they followed the old.
+    if (!(await this.intact())) return 'replaced';
+    this.readPosition += bytesRead;
+    this.lastGrowth = Date.now();
+    const items: FramedItem[] = [];
+    this.framer.push(buffer.subarray(0, bytesRead), items);
+    for (const item of items) onLine(item);
+    return bytesRead;
+  }
+
+  /**
+   * Whether the file still holds, up to the committed offset, what was folded in. False after
+   * a truncation, or when the content was replaced in place (truncated and regrown past the
+   * offset between two polls).
+   */
+  async intact(): Promise<boolean> {
+    if (this.handle === undefined) return false;
+    const size = await this.size();
+    if (size === undefined) return false;
+    if (size < this.readPosition) return false;
+    return stillHolds(this.handle, size, this.offset, this.print);
+  }
+
+  async refreshPrint(): Promise<void> {
+    if (this.handle === undefined || this.printedAt === this.offset) return;
+    this.print = await fingerprint(this.handle, this.offset);
+    this.printedAt = this.offset;
+  }
+
+  async freeze(reason: FrozenReason): Promise<void> {
+    this.frozen = reason;
+    await this.close();
+  }
+
+  async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close().catch(() => undefined);
+  }
+
+  state(): TailedFileState {
+    return {
+      name: this.name,
+      path: this.path,
+      dev: this.dev,
+      ino: this.ino,
+      offset: this.offset,
+      line: this.framer.nextLine,
+      frozen: this.frozen,
+      ...this.print,
+      accumulator: this.accumulator.toJSON(),
+    };
+  }
+}
