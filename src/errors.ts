@@ -11,7 +11,8 @@ export type XentErrorCode =
   | 'INVALID_OPTION'
   | 'INVALID_PIPELINE'
   | 'INPUT_NOT_FOUND'
-  | 'INPUT_READ_FAILED';
+  | 'INPUT_READ_FAILED'
+  | 'INVALID_STATE';
 
 export interface XentErrorContext {
   file?: string;

@@ -4,6 +4,7 @@ import { XENT_VERSION } from '../reports/report.js';
 import * as report from './report-command.js';
 import type { Io } from './report-runner.js';
 import * as run from './run-command.js';
+import * as watchCommand from './watch-command.js';
 import { STDIN_TOKEN, UsageError } from './usage-error.js';
 
 /**
@@ -16,7 +17,8 @@ export function buildYargs(args: string[], io: Io, setExitCode: (code: number) =
     .usage('$0 <command> [options]\n\nStreaming evaluator for token log-probabilities: cross-entropy, perplexity, bits per byte, entropy and log loss.')
     .command(report.command, report.describe, report.builder, report.handler(io, setExitCode))
     .command(run.command, run.describe, run.builder, run.handler(io, setExitCode))
-    .demandCommand(1, 'Name a command: report or run (xent --help lists them).')
+    .command(watchCommand.command, watchCommand.describe, watchCommand.builder, watchCommand.handler(io, setExitCode))
+    .demandCommand(1, 'Name a command: report, watch or run (xent --help lists them).')
     .strict()
     .epilogue(
       [

@@ -120,6 +120,7 @@ async function opened(stream: WriteStream, path: string): Promise<void> {
 /** Exit code and message for an error that stopped the run before a report existed. */
 export function describeFailure(error: unknown): { code: number; message: string } {
   if (error instanceof XentError) {
+    // Bad options or pipeline: usage (1). Inputs, outputs or a state directory that cannot be used: 2.
     const code = error.code === 'INVALID_OPTION' || error.code === 'INVALID_PIPELINE' ? EXIT.USAGE : EXIT.INPUT;
     return { code, message: `xent: ${error.message}` };
   }

@@ -4,6 +4,7 @@ import { XentError } from '../errors.js';
 import { parsePipeline } from '../pipelines/pipeline-definition.js';
 import { runReport, type Io } from './report-runner.js';
 import { restoreStdin } from './usage-error.js';
+import { runWatch, WATCH_DEFAULTS } from './watch-command.js';
 
 export const command = 'run <pipeline> [files..]';
 export const describe = 'Run a declarative pipeline (pipelines/*.json); files given here replace its source paths';
@@ -34,6 +35,30 @@ export function handler(io: Io, setExitCode: (code: number) => void) {
     const p = parsePipeline(json, path);
     const files = restoreStdin((argv.files as string[] | undefined) ?? []);
     const inputs = files.length > 0 ? files : p.source.paths;
+    if (p.mode === 'watch') {
+      setExitCode(
+        await runWatch(
+          {
+            ...WATCH_DEFAULTS,
+            patterns: inputs,
+            state: p.state,
+            out: p.outputs[0]?.path === '-' ? undefined : p.outputs[0]?.path,
+            interval: p.windows?.interval ?? WATCH_DEFAULTS.interval,
+            window: p.windows?.tokens ?? WATCH_DEFAULTS.window,
+            fromEnd: false,
+            deadLetter: p.dead_letter,
+            metricsPort: p.metrics?.port,
+            metricsHost: p.metrics?.host ?? WATCH_DEFAULTS.metricsHost,
+            format: p.format ?? 'auto',
+            segment: p.segment ?? 'all',
+            sentinels: p.sentinels ?? 'include',
+            vocabSize: p.vocab_size,
+          },
+          io,
+        ),
+      );
+      return;
+    }
     const code = await runReport(
       {
         inputs,

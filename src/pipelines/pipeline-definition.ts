@@ -9,12 +9,19 @@ import type { Segment } from '../formats/scored-batch.js';
  */
 export interface PipelineDefinition {
   description?: string;
+  /** report (default): read the sources once. watch: follow them as a daemon (xent watch). */
+  mode?: 'report' | 'watch';
   source: { paths: string[]; concurrency?: number; framing?: 'auto' | 'lines' | 'json-array' | 'json-value' };
   format?: FormatName | 'auto';
   segment?: Segment | 'all';
   sentinels?: 'include' | 'exclude';
   vocab_size?: number;
-  windows?: { every: number };
+  /** report: a rolling line every `every` tokens. watch: a rolling line every `interval`, over the last `tokens`. */
+  windows?: { every?: number; interval?: string; tokens?: number };
+  /** watch: the state directory (checkpoints and lock). */
+  state?: string;
+  /** watch: Prometheus metrics endpoint. */
+  metrics?: { port: number; host?: string };
   outputs: PipelineOutput[];
   strict?: boolean;
   per_sequence?: boolean;
@@ -28,7 +35,7 @@ export interface PipelineOutput {
   path?: string;
 }
 
-const TOP_KEYS = new Set(['description', 'source', 'format', 'segment', 'sentinels', 'vocab_size', 'windows', 'outputs', 'strict', 'per_sequence', 'dead_letter', '$schema']);
+const TOP_KEYS = new Set(['description', 'mode', 'state', 'metrics', 'source', 'format', 'segment', 'sentinels', 'vocab_size', 'windows', 'outputs', 'strict', 'per_sequence', 'dead_letter', '$schema']);
 
 export function parsePipeline(value: unknown, where: string): PipelineDefinition {
   const fail = (message: string): never => {
@@ -55,9 +62,32 @@ export function parsePipeline(value: unknown, where: string): PipelineDefinition
   if (v.vocab_size !== undefined && (!Number.isInteger(v.vocab_size) || (v.vocab_size as number) < 1)) {
     fail(`expected \`vocab_size\` to be an integer from 1 and up, got ${JSON.stringify(v.vocab_size)}`);
   }
+  oneOf(v.mode, ['report', 'watch'], 'mode', fail);
+  const watching = v.mode === 'watch';
   if (v.windows !== undefined) {
-    const every = (v.windows as Record<string, unknown> | null)?.every;
-    if (!Number.isInteger(every) || (every as number) < 1) fail(`expected \`windows.every\` to be an integer from 1 and up, got ${JSON.stringify(every)}`);
+    const w = (v.windows ?? {}) as Record<string, unknown>;
+    for (const key of Object.keys(w)) if (!['every', 'interval', 'tokens'].includes(key)) fail(`unknown field \`windows.${key}\``);
+    for (const key of watching ? ['tokens'] : ['every']) {
+      if (w[key] !== undefined && (!Number.isInteger(w[key]) || (w[key] as number) < 1)) {
+        fail(`expected \`windows.${key}\` to be an integer from 1 and up, got ${JSON.stringify(w[key])}`);
+      }
+    }
+    if (watching && w.every !== undefined) fail('`windows.every` is for mode report; a watch pipeline uses `windows.interval` and `windows.tokens`');
+    if (!watching && (w.interval !== undefined || w.tokens !== undefined)) fail('`windows.interval` and `windows.tokens` are for mode watch');
+    if (w.interval !== undefined && (typeof w.interval !== 'string' || !/^\d+(\.\d+)?(ms|s|m|h)?$/.test(w.interval))) {
+      fail(`expected \`windows.interval\` to be a duration like 10s, got ${JSON.stringify(w.interval)}`);
+    }
+  }
+  if (v.state !== undefined && (typeof v.state !== 'string' || v.state === '')) fail('expected `state` to be a directory path');
+  if (!watching && (v.state !== undefined || v.metrics !== undefined)) fail('`state` and `metrics` are for mode watch');
+  if (v.metrics !== undefined) {
+    const m = v.metrics as Record<string, unknown> | null;
+    if (m === null || !Number.isInteger(m.port) || (m.port as number) < 0 || (m.port as number) > 65535) fail('expected `metrics.port` to be a port number');
+    if (m !== null && m.host !== undefined && typeof m.host !== 'string') fail('expected `metrics.host` to be an address');
+  }
+  if (watching) {
+    const outs = (Array.isArray(v.outputs) ? v.outputs : []) as Record<string, unknown>[];
+    if (outs.length !== 1 || outs[0]?.type !== 'ndjson') fail('a watch pipeline has exactly one output, of type ndjson');
   }
   if (!Array.isArray(v.outputs) || v.outputs.length === 0) fail('expected `outputs` to be a non-empty array');
   const outputs = v.outputs as unknown[];

@@ -57,7 +57,7 @@ export class CheckpointStore<T> {
     if (valid.length === 0) {
       if (present > 0) {
         throw new XentError(
-          'INVALID_RECORD',
+          'INVALID_STATE',
           `no valid checkpoint in ${this.dir} (every slot is damaged): refusing to start over and count everything twice. ` +
             'Move the directory away to start from scratch.',
         );
@@ -146,12 +146,12 @@ export class StateLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const owner = Number.parseInt(readFileSync(this.path, 'utf8'), 10);
         if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-          throw new XentError('INVALID_OPTION', `state directory ${this.path.slice(0, -5)} is in use by process ${owner}`);
+          throw new XentError('INVALID_STATE', `state directory ${this.path.slice(0, -5)} is in use by process ${owner} (one daemon per state directory)`);
         }
         unlinkSync(this.path);
       }
     }
-    throw new XentError('INVALID_OPTION', `cannot lock ${this.path}`);
+    throw new XentError('INVALID_STATE', `cannot lock ${this.path}`);
   }
 
   release(): void {

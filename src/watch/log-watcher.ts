@@ -44,6 +44,8 @@ export interface LogWatcherOptions {
   out: string | ((line: string) => void);
   deadLetter?: string;
   warn: (message: string) => void;
+  /** Called with each rolling report (the metrics endpoint reads them). */
+  onRolling?: (report: RollingWatchReport) => void;
   /** For tests: fail a checkpoint write at a given point. */
   checkpointFault?: (point: CheckpointFault) => void;
 }
@@ -127,7 +129,9 @@ export class LogWatcher {
           lastPoll = now;
         }
         if (now - lastRolling >= this.options.intervalMs) {
-          this.emit(await this.rolling());
+          const rolling = await this.rolling();
+          this.emit(rolling);
+          this.options.onRolling?.(rolling);
           lastRolling = now;
         }
         if (now - lastCheckpoint >= this.options.checkpointMs) {

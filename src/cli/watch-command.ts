@@ -1,0 +1,153 @@
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import type { FormatName } from '../formats/adapter.js';
+import { adapterByName, formatNames } from '../formats/registry.js';
+import { parseDuration } from '../watch/duration.js';
+import { LogWatcher } from '../watch/log-watcher.js';
+import { MetricsServer } from '../watch/metrics-server.js';
+import { EXIT } from './exit-codes.js';
+import type { Io } from './report-runner.js';
+import { STDIN_TOKEN, UsageError } from './usage-error.js';
+
+export const command = 'watch <files..>';
+export const describe = 'Follow growing logs (files or globs) as a daemon: rolling NDJSON reports, exactly-once totals across rotation and restarts';
+
+export function builder(yargs: Argv) {
+  return yargs
+    .positional('files', { type: 'string', array: true, describe: 'Files or globs (quote them: "logs/*.jsonl"); files created later that match are followed too' })
+    .option('state', { type: 'string', describe: 'State directory: checkpoints (offsets, totals, output lengths) and a lock; resume from it on start' })
+    .option('out', { alias: 'o', type: 'string', describe: 'Append the NDJSON reports to this file (its length is checkpointed) instead of stdout' })
+    .option('interval', { type: 'string', default: WATCH_DEFAULTS.interval, describe: 'Rolling report period (500ms, 10s, 2m)' })
+    .option('window', { type: 'number', default: WATCH_DEFAULTS.window, describe: 'Tokens in the rolling window' })
+    .option('poll', { type: 'string', default: WATCH_DEFAULTS.poll, describe: 'Stat-poll period; fs.watch events only wake it early' })
+    .option('checkpoint-interval', { type: 'string', default: WATCH_DEFAULTS.checkpointInterval, describe: 'How often the checkpoint is committed' })
+    .option('from-end', { type: 'boolean', default: false, describe: 'On the first start, skip what the files already hold' })
+    .option('dead-letter', { type: 'string', describe: 'Append bad records as NDJSON {file, line, offset, code, reason, raw}, each exactly once' })
+    .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on /metrics (and /healthz) on this port' })
+    .option('metrics-host', { type: 'string', default: WATCH_DEFAULTS.metricsHost, describe: 'Address for --metrics-port' })
+    .option('input-format', { alias: 'f', choices: ['auto', ...formatNames] as string[], default: 'auto', describe: 'Input format; auto detects it per record' })
+    .option('segment', { choices: ['all', 'prompt', 'completion'] as const, default: 'all' as const, describe: 'Which tokens count' })
+    .option('sentinels', { choices: ['include', 'exclude'] as const, default: 'include' as const, describe: 'Score sentinel logprobs as given, or drop them' })
+    .option('vocab-size', { type: 'number', describe: 'Vocabulary size, for the upper bound on entropy from top-k' })
+    .option('max-line-bytes', { type: 'number', default: WATCH_DEFAULTS.maxLineBytes, describe: 'Longest line read; longer ones are bad records, skipped without being buffered' })
+    .check((argv) => {
+      const files = (argv.files as string[] | undefined) ?? [];
+      if (files.includes(STDIN_TOKEN)) throw new UsageError('xent watch follows files; for stdin use xent report - --ndjson --every N.');
+      for (const [name, value] of [['window', argv.window], ['max-line-bytes', argv['max-line-bytes']]] as const) {
+        if (!Number.isInteger(value) || (value as number) < 1) throw new UsageError(`Expected \`--${name}\` to be an integer from 1 and up, got ${value}`);
+      }
+      const port = argv['metrics-port'];
+      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+        throw new UsageError(`Expected \`--metrics-port\` to be a port number, got ${port}`);
+      }
+      return true;
+    });
+}
+
+type WatchArgs = ArgumentsCamelCase<Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>>;
+
+/** What `xent watch` and a watch pipeline (`xent run`) need; durations as written ("10s"). */
+export interface WatchSettings {
+  patterns: string[];
+  state?: string;
+  out?: string;
+  interval: string;
+  window: number;
+  poll: string;
+  checkpointInterval: string;
+  fromEnd: boolean;
+  deadLetter?: string;
+  metricsPort?: number;
+  metricsHost: string;
+  format: FormatName | 'auto';
+  segment: 'all' | 'prompt' | 'completion';
+  sentinels: 'include' | 'exclude';
+  vocabSize?: number;
+  maxLineBytes: number;
+}
+
+export const WATCH_DEFAULTS = { interval: '10s', window: 10_000, poll: '1s', checkpointInterval: '5s', metricsHost: '127.0.0.1', maxLineBytes: 16 * 1024 * 1024 };
+
+export function handler(io: Io, setExitCode: (code: number) => void) {
+  return async (argv: WatchArgs): Promise<void> => {
+    setExitCode(
+      await runWatch(
+        {
+          patterns: argv.files as string[],
+          state: argv.state,
+          out: argv.out,
+          interval: argv.interval,
+          window: argv.window,
+          poll: argv.poll,
+          checkpointInterval: argv.checkpointInterval,
+          fromEnd: argv.fromEnd,
+          deadLetter: argv.deadLetter,
+          metricsPort: argv.metricsPort,
+          metricsHost: argv.metricsHost,
+          format: argv.inputFormat as FormatName | 'auto',
+          segment: argv.segment,
+          sentinels: argv.sentinels,
+          vocabSize: argv.vocabSize,
+          maxLineBytes: argv.maxLineBytes,
+        },
+        io,
+      ),
+    );
+  };
+}
+
+/** Runs the daemon until SIGTERM/SIGINT; returns the exit code. */
+export async function runWatch(settings: WatchSettings, io: Io): Promise<number> {
+  const duration = (value: string, option: string) => {
+    try {
+      return parseDuration(value, option);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  };
+  const metrics = settings.metricsPort === undefined ? undefined : new MetricsServer();
+  const watcher = new LogWatcher({
+    patterns: settings.patterns,
+    stateDir: settings.state,
+    fromEnd: settings.fromEnd,
+    intervalMs: duration(settings.interval, '--interval'),
+    pollMs: duration(settings.poll, '--poll'),
+    checkpointMs: duration(settings.checkpointInterval, '--checkpoint-interval'),
+    window: settings.window,
+    copyGraceMs: 2000,
+    releaseAfterMs: 5000,
+    readBudget: 1024 * 1024,
+    maxLineBytes: settings.maxLineBytes,
+    adapter: settings.format === 'auto' ? undefined : adapterByName(settings.format),
+    accumulator: { segment: settings.segment, sentinels: settings.sentinels, vocabSize: settings.vocabSize },
+    out: settings.out ?? ((line) => io.stdout.write(line)),
+    deadLetter: settings.deadLetter,
+    warn: (message) => io.stderr.write(`xent watch: ${message}\n`),
+    onRolling: (report) => metrics?.update(report),
+  });
+  if (metrics !== undefined) {
+    const { port } = await metrics.listen(settings.metricsPort as number, settings.metricsHost);
+    io.stderr.write(`xent watch: metrics on http://${settings.metricsHost}:${port}/metrics\n`);
+  }
+  // First SIGTERM/SIGINT: stop reading, commit, final report, exit 0. A second one: exit at
+  // once; the last committed checkpoint is still valid.
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      io.stderr.write(`xent watch: ${signal}: committing and writing the final report (again to exit at once)\n`);
+      watcher.stop();
+    } else {
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  try {
+    await watcher.run();
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    await metrics?.close();
+  }
+  return EXIT.OK;
+}
