@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { CorpusAccumulator, type AccumulatorOptions, type CorpusMetrics } from '../aggregate/corpus-accumulator.js';
+import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState, type CorpusMetrics } from '../aggregate/corpus-accumulator.js';
 import { Evaluation } from '../aggregate/evaluation.js';
 import { TokenWindow, type WindowMetrics } from '../aggregate/token-window.js';
 import type { FormatAdapter } from '../formats/adapter.js';
@@ -53,6 +53,8 @@ export interface LogWatcherOptions {
 interface CheckpointPayload {
   version: 1;
   files: TailedFileState[];
+  /** Files let go for good, folded into one accumulator so months of rotations stay small. */
+  retired: { files: number; accumulator: AccumulatorState } | null;
   outputs: { out: number | null; deadLetter: number | null };
 }
 
@@ -84,6 +86,8 @@ export interface FileStatus {
  */
 export class LogWatcher {
   private readonly files: TailedFile[] = [];
+  private retired: CorpusAccumulator;
+  private retiredFiles = 0;
   private readonly pending = new Map<string, number>();
   private readonly patterns: GlobPattern[];
   private readonly window: TokenWindow;
@@ -99,6 +103,7 @@ export class LogWatcher {
 
   constructor(private readonly options: LogWatcherOptions) {
     this.patterns = options.patterns.map((p) => new GlobPattern(p));
+    this.retired = new CorpusAccumulator(options.accumulator);
     this.window = new TokenWindow(options.window, options.accumulator.sentinels === 'exclude');
     if (options.stateDir !== undefined) {
       this.lock = new StateLock(options.stateDir);
@@ -112,7 +117,13 @@ export class LogWatcher {
     try {
       const restored = this.store?.load(this.options.warn);
       this.openOutputs(restored?.outputs);
-      if (restored !== undefined) await this.restore(restored.files);
+      if (restored !== undefined) {
+        if (restored.retired !== null) {
+          this.retired = CorpusAccumulator.fromJSON(restored.retired.accumulator, this.options.accumulator);
+          this.retiredFiles = restored.retired.files;
+        }
+        await this.restore(restored.files);
+      }
       await this.discover(restored === undefined && this.options.fromEnd);
       // Commit at once: the outputs' lengths as found, so a crash before the next commit cuts
       // back exactly what this run wrote.
@@ -191,6 +202,7 @@ export class LogWatcher {
   /** Everything folded in so far, merged. */
   corpus(): CorpusAccumulator {
     const total = new CorpusAccumulator(this.options.accumulator);
+    total.merge(this.retired);
     for (const f of this.files) total.merge(f.accumulator);
     return total;
   }
@@ -202,6 +214,7 @@ export class LogWatcher {
   /** The same content as `xent report --json` over what was folded: each file's open sequences end with it. */
   finalReport(): Report {
     const evaluation = new Evaluation(this.options.accumulator);
+    if (this.retiredFiles > 0) evaluation.adopt(`(${this.retiredFiles} rotated files let go earlier)`, this.retired);
     for (const f of this.files) {
       const copy = CorpusAccumulator.fromJSON(f.accumulator.toJSON(), this.options.accumulator);
       const index = evaluation.adopt(f.path, copy);
@@ -312,6 +325,7 @@ export class LogWatcher {
         }
       }
     }
+    this.retire();
     // New files.
     for (const [, path] of seen) {
       const info = await stat(path).catch(() => undefined);
@@ -334,6 +348,25 @@ export class LogWatcher {
       const start = skipExisting ? lastLineEnd(path, info.size) : 0;
       const file = await TailedFile.open(path, { offset: await start, line: 1, accumulator: this.newAccumulator() }, this.options.maxLineBytes);
       if (file !== undefined) this.files.push(file);
+    }
+  }
+
+  /**
+   * Files that will never be read or continued again (let go, gone, or truncated long enough
+   * ago that no copy of them can still turn up) end there: their open sequences close, as at the
+   * end of a file in xent report, and their figures join one retired accumulator.
+   */
+  private retire(): void {
+    const now = Date.now();
+    const truncatedFor = Math.max(60_000, 10 * this.options.copyGraceMs);
+    for (const file of [...this.files]) {
+      const done =
+        file.frozen === 'released' || file.frozen === 'gone' || (file.frozen === 'truncated' && now - file.frozenAt >= truncatedFor);
+      if (!done) continue;
+      file.accumulator.finish();
+      this.retired.merge(file.accumulator);
+      this.retiredFiles++;
+      this.files.splice(this.files.indexOf(file), 1);
     }
   }
 
@@ -427,6 +460,7 @@ export class LogWatcher {
     const payload: CheckpointPayload = {
       version: 1,
       files: this.files.map((f) => f.state()),
+      retired: this.retiredFiles > 0 ? { files: this.retiredFiles, accumulator: this.retired.toJSON() } : null,
       outputs: { out: this.outLog?.commit() ?? null, deadLetter: this.deadLog?.commit() ?? null },
     };
     try {

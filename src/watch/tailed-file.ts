@@ -32,6 +32,8 @@ export class TailedFile {
   readPosition: number;
   lastGrowth = Date.now();
   frozen: FrozenReason | null = null;
+  /** When it was frozen (ms; restored entries count from the restart). */
+  frozenAt = 0;
   /** Fingerprint at the committed offset, refreshed after each turn that moved it. */
   print: FileFingerprint = { headLength: 0, head: '', marker: '' };
   private printedAt = -1;
@@ -82,6 +84,7 @@ export class TailedFile {
       1,
     );
     file.frozen = state.frozen ?? 'gone';
+    file.frozenAt = Date.now();
     file.print = { headLength: state.headLength, head: state.head, marker: state.marker };
     return file;
   }
@@ -145,6 +148,7 @@ export class TailedFile {
 
   async freeze(reason: FrozenReason): Promise<void> {
     this.frozen = reason;
+    this.frozenAt = Date.now();
     await this.close();
   }
 

@@ -132,6 +132,27 @@ describe('LogWatcher: exactly-once totals, the oracle being xent report over eve
     expectSameTotals(await stop(r2), expected);
   });
 
+  it('a rotated file let go is retired into one accumulator, which the checkpoint keeps', async () => {
+    const dir = scenario();
+    const a = join(dir, 'a.jsonl');
+    const old = text(recordLines(40, 30));
+    writeFileSync(a, old);
+    const r1 = start(watcherOptions(dir, [a]));
+    await until(async () => (await r1.watcher.status())[0]?.lag === 0);
+    renameSync(a, join(dir, 'a.rotated')); // out of the pattern: read to its end, then let go
+    const fresh = text(recordLines(41, 10, 'n'));
+    writeFileSync(a, fresh);
+    const expected = await oracle(dir, [old, fresh]);
+    await until(async () => (await r1.watcher.status()).length === 1 && r1.watcher.corpus().tokens === expected.corpus.tokens);
+    await new Promise((res) => setTimeout(res, 80)); // a checkpoint after the retirement
+    await crash(r1);
+    const r2 = start(watcherOptions(dir, [a]));
+    await until(() => r2.watcher.corpus().tokens === expected.corpus.tokens);
+    const report = await stop(r2);
+    expectSameTotals(report, expected);
+    expect(report.files.map((f) => f.file)).toEqual(['(1 rotated files let go earlier)', a]);
+  });
+
   it('copy-truncate: the copy is recognised as content already counted', async () => {
     const dir = scenario();
     const a = join(dir, 'a.jsonl');
