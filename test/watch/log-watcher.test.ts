@@ -246,6 +246,34 @@ describe('LogWatcher: exactly-once totals, the oracle being xent report over eve
     ]);
   });
 
+  it('a checkpoint write that fails (a full disk) is retried, and the previous checkpoint stays in force', async () => {
+    const dir = scenario();
+    const a = join(dir, 'a.jsonl');
+    const content = text(recordLines(42, 200));
+    writeFileSync(a, content);
+    let failures = 0;
+    const warnings: string[] = [];
+    const r1 = start(
+      watcherOptions(dir, [a], {
+        readBudget: 512,
+        warn: (w) => warnings.push(w),
+        checkpointFault: (point) => {
+          if (point === 'after-temp-write' && failures < 3) {
+            failures++;
+            throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+          }
+        },
+      }),
+    );
+    await until(() => failures === 3 && r1.watcher.corpus().tokens > 0);
+    await crash(r1);
+    expect(warnings.some((w) => /checkpoint not written \(ENOSPC\); the previous one stays valid, retrying/.test(w))).toBe(true);
+    const r2 = start(watcherOptions(dir, [a]));
+    const expected = await oracle(dir, [content]);
+    await until(() => r2.watcher.corpus().tokens === expected.corpus.tokens);
+    expectSameTotals(await stop(r2), expected);
+  });
+
   it('CRLF line endings', async () => {
     const dir = scenario();
     const content = recordLines(22, 20).map((l) => `${l}\r\n`).join('');
