@@ -9,7 +9,7 @@ Bodies are chat completions: tokens = logprobs.content then logprobs.refusal.
 import json
 import sys
 
-from openai_metrics import dump, figures, top_k
+from reference_metrics import dump, figures
 
 path = sys.argv[1] if len(sys.argv) > 1 else "samples/openai-batch.jsonl"
 tokens, unscored, failed = [], 0, 0
@@ -36,6 +36,6 @@ with open(path, encoding="utf-8") as f:
                     "alts": alts or None,
                 })
 
-corpus = figures(tokens, unscored)
+corpus = figures(tokens, unscored, top_k=None)
 corpus["failed_requests"] = failed
 dump({"how": f"python3 samples/reference/openai-batch.py {path} (2 failed requests on purpose)", "corpus": corpus, "failed_requests": failed})

@@ -7,7 +7,7 @@ logprobs.refusal; logprobs null = no tokens. Alternatives = top_logprobs[].logpr
 import json
 import sys
 
-from openai_metrics import dump, figures, top_k
+from reference_metrics import dump, figures
 
 path = sys.argv[1] if len(sys.argv) > 1 else "samples/openai-chat.jsonl"
 tokens, unscored = [], 0
@@ -29,6 +29,5 @@ with open(path, encoding="utf-8") as f:
                     "alts": alts or None,
                 })
 
-corpus = figures(tokens, unscored)
-corpus.update(top_k(tokens))
+corpus = figures(tokens, unscored, top_k="always")
 dump({"how": f"python3 samples/reference/openai-chat.py {path}", "corpus": corpus})

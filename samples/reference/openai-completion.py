@@ -10,7 +10,7 @@ stays all completion).
 import json
 import sys
 
-from openai_metrics import dump, figures, segments, top_k
+from reference_metrics import dump, figures, segments
 
 path = sys.argv[1] if len(sys.argv) > 1 else "samples/openai-completion.jsonl"
 tokens, unscored = [], {"prompt": 0, "completion": 0}
@@ -32,6 +32,5 @@ with open(path, encoding="utf-8") as f:
                 alts = [v for v in (top or {}).values() if v is not None]
                 tokens.append({"seq": seq, "segment": segment, "logprob": value, "bytes": None, "alts": alts or None})
 
-corpus = figures(tokens, sum(unscored.values()))
-corpus.update(top_k(tokens))
+corpus = figures(tokens, sum(unscored.values()), top_k="always")
 dump({"how": f"python3 samples/reference/openai-completion.py {path}", "corpus": corpus, "segments": segments(tokens, unscored)})

@@ -8,7 +8,7 @@ logprobs null and the usage chunk (choices: []) add nothing.
 import json
 import sys
 
-from openai_metrics import dump, figures, top_k
+from reference_metrics import dump, figures
 
 path = sys.argv[1] if len(sys.argv) > 1 else "samples/openai-stream.sse"
 tokens, unscored = [], 0
@@ -33,6 +33,5 @@ with open(path, encoding="utf-8") as f:
                     "alts": alts or None,
                 })
 
-corpus = figures(tokens, unscored)
-corpus.update(top_k(tokens))
+corpus = figures(tokens, unscored, top_k="always")
 dump({"how": f"python3 samples/reference/openai-stream.py {path}", "corpus": corpus})

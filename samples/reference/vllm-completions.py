@@ -11,7 +11,7 @@ Sequence id: id, or id#index for index > 0.
 import json
 import sys
 
-from openai_metrics import dump, figures, segments
+from reference_metrics import dump, figures, segments
 
 path = sys.argv[1] if len(sys.argv) > 1 else "samples/vllm-completions.jsonl"
 tokens, unscored = [], {"prompt": 0, "completion": 0}
@@ -39,5 +39,5 @@ with open(path, encoding="utf-8") as f:
                     continue
                 tokens.append({"seq": seq, "segment": "completion", "logprob": value, "bytes": None, "alts": None})
 
-corpus = figures(tokens, sum(unscored.values()))
+corpus = figures(tokens, sum(unscored.values()), top_k=None)
 dump({"how": f"python3 samples/reference/vllm-completions.py {path}", "corpus": corpus, "segments": segments(tokens, unscored)})

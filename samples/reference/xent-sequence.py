@@ -8,47 +8,9 @@ sample gives every line its own id). null logprobs are unscored; bytes are summe
 scored tokens whose bytes are given and bits_per_byte uses the NLL of those same tokens.
 """
 import json
-import math
 import sys
 
-
-# --- corpus figures (same definitions as the other samples' reference scripts) ---------------
-def figures(tokens, unscored=0):
-    """tokens: dicts with seq, segment, logprob, bytes (int or None), alts (list or None)."""
-    n = len(tokens)
-    nll = -math.fsum(t["logprob"] for t in tokens)
-    ce = nll / n
-    out = {
-        "sequences": len({t["seq"] for t in tokens}),
-        "tokens": n,
-        "nll": nll,
-        "cross_entropy": ce,
-        "perplexity": math.exp(ce),
-        "bits_per_token": ce / math.log(2),
-        "unscored": unscored,
-    }
-    with_bytes = [t for t in tokens if t.get("bytes") is not None]
-    if with_bytes:
-        nbytes = sum(t["bytes"] for t in with_bytes)
-        out["bytes"] = nbytes
-        out["bits_per_byte"] = -math.fsum(t["logprob"] for t in with_bytes) / nbytes / math.log(2)
-    listed = [t for t in tokens if t.get("alts")]
-    if listed:
-        masses = [math.fsum(math.exp(a) for a in t["alts"]) for t in listed]
-        out["top_k_tokens"] = len(listed)
-        out["top_k_mass_mean"] = math.fsum(masses) / len(masses)
-    return out
-
-
-def segments(tokens, unscored_by_segment):
-    out = {}
-    for seg in ("prompt", "completion"):
-        part = [t for t in tokens if t["segment"] == seg]
-        if part:
-            f = figures(part, unscored_by_segment.get(seg, 0))
-            out[seg] = {k: f[k] for k in ("sequences", "tokens", "nll", "unscored")}
-    return out
-
+from reference_metrics import dump, figures, segments
 
 path = sys.argv[1]
 tokens, unscored = [], {"prompt": 0, "completion": 0}
@@ -71,4 +33,4 @@ with open(path, encoding="utf-8") as f:
 
 corpus = figures(tokens, sum(unscored.values()))
 doc = {"how": f"python3 samples/reference/xent-sequence.py {path}", "corpus": corpus, "segments": segments(tokens, unscored)}
-print(json.dumps(doc, indent=2, ensure_ascii=False))
+dump(doc)

@@ -1,6 +1,8 @@
 import yargs, { type Argv } from 'yargs';
 import { formatNames } from '../formats/registry.js';
 import { XENT_VERSION } from '../reports/report.js';
+import * as audit from './audit-command.js';
+import * as compare from './compare-command.js';
 import * as report from './report-command.js';
 import type { Io } from './report-runner.js';
 import * as run from './run-command.js';
@@ -18,12 +20,14 @@ export function buildYargs(args: string[], io: Io, setExitCode: (code: number) =
     .command(report.command, report.describe, report.builder, report.handler(io, setExitCode))
     .command(run.command, run.describe, run.builder, run.handler(io, setExitCode))
     .command(watchCommand.command, watchCommand.describe, watchCommand.builder, watchCommand.handler(io, setExitCode))
-    .demandCommand(1, 'Name a command: report, watch or run (xent --help lists them).')
+    .command(audit.command, audit.describe, audit.builder, audit.handler(io, setExitCode))
+    .command(compare.command, compare.describe, compare.builder, compare.handler(io, setExitCode))
+    .demandCommand(1, 'Name a command: report, watch, audit, compare or run (xent --help lists them).')
     .strict()
     .epilogue(
       [
         `Formats (auto-detected per record): ${formatNames.join(', ')}.`,
-        'Exit codes: 0 ok · 1 bad usage · 2 an input could not be read · 3 --strict and bad records · 70 internal error.',
+        'Exit codes: 0 ok · 1 bad usage · 2 an input or state directory could not be used · 3 --strict and bad records · 4 an audit/compare threshold was crossed · 70 internal error.',
         'Colour follows the terminal; NO_COLOR=1 turns it off.',
       ].join('\n'),
     )

@@ -7,6 +7,8 @@ export const EXIT = {
   INPUT: 2,
   /** --strict and at least one bad record or failed request. */
   STRICT: 3,
+  /** `xent audit`/`compare`: a --max-… threshold was crossed (named on stderr); the report was still written. */
+  THRESHOLD: 4,
   /** An unexpected internal error (a bug: please report it). */
   INTERNAL: 70,
 } as const;

@@ -17,6 +17,11 @@ export type FormatName =
 export interface DecodeContext {
   /** Used as the sequence id when the record carries none (e.g. "file.jsonl:12"). */
   fallbackId: string;
+  /**
+   * 'full' asks adapters for each token's top-k alternatives with their text (TokenBatch.alternatives),
+   * for audits; absent (the default) leaves batches exactly as before.
+   */
+  detail?: 'full';
 }
 
 /**

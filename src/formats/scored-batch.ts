@@ -34,6 +34,11 @@ export interface TokenBatch {
   topK?: TopKSummary;
   /** Token text of each scored token, when the record has it (for audits); absent otherwise. */
   tokens?: string[];
+  /**
+   * Each scored token's top-k alternatives (text, '' where the format gives none, and logprob, in
+   * the record's order); present only when decoded with DecodeContext.detail = 'full'.
+   */
+  alternatives?: { texts: string[][]; logprobs: Float64Array[] };
   /** Positions whose logprob was null: present in the record but not scored (e.g. the first prompt token). */
   unscored: number;
   /** True when the record says the sequence ends here (a final streaming chunk, or a whole-sequence record). */

@@ -16,6 +16,8 @@ export class TokenBatchBuilder {
   private entropy: Float64Array | undefined;
   private entropyBits: Float64Array | undefined;
   private texts: string[] | undefined;
+  /** Each token's alternatives, only after keepAlternatives() (DecodeContext.detail = 'full'). */
+  private alternatives: { texts: string[][]; logprobs: Float64Array[] } | undefined;
   private length = 0;
   private unscored = 0;
   /** Position in the record (scored or not), for error messages. */
@@ -57,8 +59,16 @@ export class TokenBatchBuilder {
     this.bytes[i] = count;
   }
 
-  /** Top-k alternatives (logprobs) of the token just added. Invalid alternatives make the record bad too. */
-  setTopK(alternatives: ArrayLike<unknown>): void {
+  /** Keep each token's alternatives (text and logprob) in the batch, for audits; off by default. */
+  keepAlternatives(): void {
+    this.alternatives ??= { texts: [], logprobs: [] };
+  }
+
+  /**
+   * Top-k alternatives (logprobs, and their texts when known) of the token just added. Invalid
+   * alternatives make the record bad too.
+   */
+  setTopK(alternatives: ArrayLike<unknown>, texts?: ArrayLike<string>): void {
     const i = this.length - 1;
     const n = this.logprobs.length;
     this.mass = ensure(this.mass ?? new Float64Array(n), this.length);
@@ -74,6 +84,10 @@ export class TokenBatchBuilder {
       mass += p;
       if (p > 0) h -= p * lp;
       if (p < min) min = p;
+    }
+    if (this.alternatives !== undefined) {
+      this.alternatives.logprobs[i] = Float64Array.from(alternatives as ArrayLike<number>);
+      this.alternatives.texts[i] = Array.from({ length: alternatives.length }, (_, j) => texts?.[j] ?? '');
     }
     this.mass[i] = mass;
     this.partialEntropy[i] = h;
@@ -117,6 +131,13 @@ export class TokenBatchBuilder {
         partialEntropy: ensure(this.partialEntropy, n).subarray(0, n),
         minProb: ensure(this.minProb, n).subarray(0, n),
         k: ensureU32(this.k, n).subarray(0, n),
+      };
+    }
+    if (this.alternatives !== undefined) {
+      const { texts, logprobs } = this.alternatives;
+      batch.alternatives = {
+        texts: Array.from({ length: n }, (_, i) => texts[i] ?? []),
+        logprobs: Array.from({ length: n }, (_, i) => logprobs[i] ?? new Float64Array(0)),
       };
     }
     if (this.texts !== undefined) {

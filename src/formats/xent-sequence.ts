@@ -33,6 +33,7 @@ export const xentSequenceAdapter: FormatAdapter = {
     const top = optionalArray(record, 'top_logprobs', n);
     const bytes = optionalArray(record, 'bytes', n);
     const builder = new TokenBatchBuilder(sequenceIdOf(record.id, 'id', context), segmentOf(record.segment), n, 'logprobs');
+    if (context.detail === 'full') builder.keepAlternatives();
 
     for (let i = 0; i < n; i++) {
       const lp: unknown = logprobs[i];

@@ -1,0 +1,159 @@
+import { TokenStats, TOP_K_MASS_TOLERANCE, type TokenMetrics } from '../aggregate/token-stats.js';
+import type { RecordOrigin } from '../aggregate/corpus-accumulator.js';
+import type { TokenBatch } from '../formats/scored-batch.js';
+import { ExactSum } from '../math/exact-sum.js';
+import { topKEntropyBounds } from '../math/metrics.js';
+import { sentinelIndex } from '../math/sentinels.js';
+import { TDigest } from '../math/t-digest.js';
+import { AnomalyLog, type AnomalyExample } from './anomaly-log.js';
+import type { AuditOptions } from './audit-options.js';
+import { BoundedHeap } from './bounded-heap.js';
+import { LogHistogram } from './log-histogram.js';
+import { PositionBuckets } from './position-buckets.js';
+import { RollingSeries } from './rolling-series.js';
+import { OpenSequence, rankScore, type SequenceScores, type TokenDetail } from './sequence-scores.js';
+
+/** Logprobs within this of the smallest listed alternative count as "inside the top-k" (servers print ~8 digits). */
+const RANK_TOLERANCE = 1e-6;
+
+/**
+ * Every audit figure over one set of records (the corpus, or one `--group-by` group): token
+ * sums, per-sequence scores folded into top-K heaps, quantile sketches and a histogram, position
+ * buckets, a rolling series and anomalies. Pure: no I/O. Memory: fixed, plus one OpenSequence per
+ * sequence still open (and its first `detailTokens` tokens when a page is wanted).
+ */
+export class AuditGroup {
+  readonly stats = new TokenStats();
+  readonly anomalies: AnomalyLog;
+  readonly worst: BoundedHeap<SequenceScores>;
+  readonly best: BoundedHeap<SequenceScores>;
+  readonly crossEntropy = new TDigest();
+  readonly perplexity = new TDigest();
+  readonly histogram = new LogHistogram();
+  readonly positions = new PositionBuckets();
+  readonly rolling = new RollingSeries();
+  readonly sequenceCrossEntropy = new ExactSum();
+  readonly open = new Map<string, OpenSequence>();
+  records = 0;
+  sequences = 0;
+  emptySequences = 0;
+
+  constructor(readonly options: AuditOptions) {
+    this.anomalies = new AnomalyLog(options.examples);
+    this.worst = new BoundedHeap(options.top);
+    this.best = new BoundedHeap(options.top);
+  }
+
+  anomaly(example: AnomalyExample): void {
+    this.anomalies.add(example);
+  }
+
+  /** Adds one batch to the open sequence `key` (opened here if needed). */
+  addBatch(key: string, batch: TokenBatch, origin: RecordOrigin): void {
+    let seq = this.open.get(key);
+    if (seq === undefined) {
+      seq = new OpenSequence(batch.sequenceId, origin.file, origin.line, origin.element);
+      if (this.options.detailTokens > 0) seq.detail = [];
+      this.open.set(key, seq);
+    }
+    const batchNll = new ExactSum();
+    seq.tokens += this.stats.add(batch, this.options, batchNll);
+    seq.nll.merge(batchNll);
+    const { logprobs, entropy, topK, tokens, alternatives } = batch;
+    const exclude = this.options.sentinels === 'exclude';
+    const where = { file: origin.file, line: origin.line, element: origin.element, sequence: batch.sequenceId };
+    for (let i = 0; i < logprobs.length; i++) {
+      const x = logprobs[i] as number;
+      const position = seq.position++;
+      if (sentinelIndex(x) >= 0) {
+        this.anomaly({ kind: 'sentinel', ...where, position, value: x, detail: `logprob ${x} is a sentinel, not a real value` });
+        if (exclude) continue;
+      }
+      const surprise = -x;
+      this.positions.add(position, surprise);
+      this.rolling.add(surprise);
+      if (surprise > seq.maxSurprise) {
+        seq.maxSurprise = surprise;
+        seq.maxSurprisePosition = position;
+      }
+      if (entropy !== undefined) {
+        const h = entropy[i] as number;
+        if (h === h) {
+          seq.entropy.add(h);
+          seq.entropyTokens++;
+        }
+      }
+      if (topK !== undefined && (topK.k[i] as number) > 0) {
+        const mass = topK.mass[i] as number;
+        const bounds = topKEntropyBounds(topK.partialEntropy[i] as number, mass, topK.minProb[i] as number, topK.k[i] as number, this.options.vocabSize);
+        seq.lower.add(bounds.lower);
+        if (this.options.vocabSize !== undefined) seq.upper.add(bounds.upper);
+        seq.topKTokens++;
+        if (mass > 1 + TOP_K_MASS_TOLERANCE) {
+          this.anomaly({ kind: 'top_k_mass_above_one', ...where, position, value: mass, detail: `top-k probabilities sum to ${mass}` });
+        }
+      }
+      const alts = alternatives?.logprobs[i];
+      if (alts !== undefined && alts.length > 0) {
+        const texts = alternatives?.texts[i] ?? [];
+        const text = tokens?.[i];
+        let smallest = Number.POSITIVE_INFINITY;
+        let listed = false;
+        for (let j = 0; j < alts.length; j++) {
+          const lp = alts[j] as number;
+          if (lp < smallest) smallest = lp;
+          const t = texts[j];
+          // Same text when both are known, else the same logprob.
+          if (text !== undefined && t !== undefined && t !== '' ? t === text : Math.abs(lp - x) <= RANK_TOLERANCE) listed = true;
+        }
+        if (!listed && x > smallest + RANK_TOLERANCE) {
+          this.anomaly({
+            kind: 'chosen_not_in_top_k',
+            ...where,
+            position,
+            value: x,
+            detail: `logprob ${x} is above the smallest of ${alts.length} listed alternatives (${smallest}) but the token is not listed`,
+          });
+        }
+      }
+      if (seq.detail !== undefined && seq.detail.length < this.options.detailTokens) {
+        const token: TokenDetail = { text: tokens?.[i] ?? '', logprob: x };
+        if (alts !== undefined) {
+          token.alternatives = Array.from(alts, (lp, j) => ({ text: alternatives?.texts[i]?.[j] ?? '', logprob: lp }));
+        }
+        seq.detail.push(token);
+      }
+    }
+  }
+
+  /** Ends a sequence: scores it and folds it into the heaps, sketches and histogram. */
+  close(key: string): void {
+    const seq = this.open.get(key);
+    if (seq === undefined) return;
+    this.open.delete(key);
+    if (seq.tokens === 0) {
+      this.emptySequences++;
+      this.anomaly({ kind: 'empty_sequence', file: seq.file, line: seq.line, element: seq.element, sequence: seq.id, detail: 'the sequence ended with no scored token' });
+      return;
+    }
+    this.sequences++;
+    const s = seq.scores(this.options.vocabSize !== undefined);
+    this.sequenceCrossEntropy.add(s.cross_entropy);
+    this.crossEntropy.add(s.cross_entropy);
+    // An overflowing perplexity is kept as the largest double so the sketch can still order it.
+    this.perplexity.add(Math.min(s.perplexity, Number.MAX_VALUE));
+    this.histogram.add(s.perplexity);
+    const score = rankScore(s, this.options.rankBy);
+    this.worst.offer(s, score);
+    this.best.offer(s, -score);
+  }
+
+  /** Ends every open sequence whose key starts with `prefix` (the end of a file ends its sequences). */
+  closeAll(prefix = ''): void {
+    for (const key of [...this.open.keys()]) if (key.startsWith(prefix)) this.close(key);
+  }
+
+  metrics(): TokenMetrics {
+    return this.stats.metrics(this.options);
+  }
+}

@@ -1,0 +1,68 @@
+import { RecordError } from '../errors.js';
+import type { DecodeContext, FormatAdapter, FormatName } from '../formats/adapter.js';
+import { detectAdapter } from '../formats/registry.js';
+import type { ScoredItem } from '../formats/scored-batch.js';
+import { keyOf, valueAtPath } from './dotted-path.js';
+
+/** What an audit or compare needs from a record besides its scored items. */
+export interface RecordTags {
+  /** Value at `--group-by` (null when absent), or undefined without the option. */
+  group?: string | null;
+  /** Value at `--key` (null when absent), or undefined without the option. */
+  key?: string | null;
+}
+
+/**
+ * Wraps format detection (or the forced format) so that `scoreInput` — framing, gzip, JSON
+ * documents, broken-document recovery — can be reused as it is while the audit still sees the
+ * record: values at `--group-by`/`--key` are read from the parsed record before it is decoded and
+ * attached to the decoded items array through a WeakMap (the sink receives that same array), so
+ * nothing leaks once the record has been consumed. It also asks adapters for token detail
+ * (alternatives' text and logprob) when the audit needs it.
+ *
+ * scoreRecord reads `name` after `decode`, for the record's format and for the prefix of an
+ * error's reason, so `name` is the adapter that decoded the last record ('auto' when none did).
+ */
+export class TaggingAdapter implements FormatAdapter {
+  readonly description = 'detects the format per record and tags it for audits';
+  private current: FormatName = 'auto' as FormatName;
+  private readonly tags = new WeakMap<ScoredItem[], RecordTags>();
+
+  constructor(
+    private readonly options: {
+      forced?: FormatAdapter;
+      groupBy?: readonly string[];
+      key?: readonly string[];
+      detail?: boolean;
+    } = {},
+  ) {}
+
+  get name(): FormatName {
+    return this.current;
+  }
+
+  detect(record: unknown): boolean {
+    return (this.options.forced ?? detectAdapter(record)) !== undefined;
+  }
+
+  decode(record: unknown, context: DecodeContext): ScoredItem[] {
+    const adapter = this.options.forced ?? detectAdapter(record);
+    if (adapter === undefined) {
+      this.current = 'auto' as FormatName;
+      const keys = Object.keys(record as object).slice(0, 8);
+      throw new RecordError('UNKNOWN_FORMAT', `no known format has this shape (top-level keys: ${keys.length > 0 ? keys.join(', ') : 'none'})`);
+    }
+    this.current = adapter.name;
+    const items = adapter.decode(record, this.options.detail === true ? { ...context, detail: 'full' } : context);
+    const tags: RecordTags = {};
+    if (this.options.groupBy !== undefined) tags.group = keyOf(valueAtPath(record, this.options.groupBy));
+    if (this.options.key !== undefined) tags.key = keyOf(valueAtPath(record, this.options.key));
+    this.tags.set(items, tags);
+    return items;
+  }
+
+  /** The tags of a decoded record's items (empty when the record was not decoded here). */
+  tagsOf(items: ScoredItem[]): RecordTags {
+    return this.tags.get(items) ?? {};
+  }
+}

@@ -1,0 +1,119 @@
+import type { Argv, ArgumentsCamelCase } from 'yargs';
+import { auditFiles } from '../audit/audit-files.js';
+import { renderAuditMarkdown } from '../audit/audit-markdown-report.js';
+import { renderAuditText } from '../audit/audit-text-report.js';
+import { RANK_METRICS, type RankMetric } from '../audit/sequence-scores.js';
+import { checkThresholds, parseAnomalyLimits, type Thresholds } from '../audit/thresholds.js';
+import { openDeadLetters, writeOutput } from '../audit/write-output.js';
+import type { FormatName } from '../formats/adapter.js';
+import { renderAuditPage } from '../reports/html/audit-page.js';
+import { toJson } from '../reports/json-report.js';
+import type { Framing } from '../streams/open-input.js';
+import { EXIT } from './exit-codes.js';
+import { withEvaluationOptions } from './report-options.js';
+import type { Io } from './report-runner.js';
+import { ProgressLine, useColor } from './terminal.js';
+import { restoreStdin, UsageError } from './usage-error.js';
+
+export const command = 'audit [files..]';
+export const describe = 'Find what is wrong in a corpus: worst sequences, quantiles, anomalies, bad records; thresholds for CI';
+
+export function builder(yargs: Argv) {
+  return withEvaluationOptions(yargs)
+    .positional('files', { type: 'string', array: true, describe: 'Dump files, directories of them, or - for stdin' })
+    .option('top', { type: 'number', default: 10, describe: 'Worst and best sequences to list' })
+    .option('rank-by', { choices: RANK_METRICS, default: 'cross-entropy' as RankMetric, describe: 'Score that ranks sequences (entropy: exact where the dump has full distributions, else the top-k lower bound)' })
+    .option('group-by', { type: 'string', describe: 'Dotted path into each record (model, response.body.model, doc.task): every figure per group' })
+    .option('max-groups', { type: 'number', default: 1000, describe: 'Distinct groups kept; later values share one overflow group' })
+    .option('json', { type: 'boolean', describe: 'Print the audit as one JSON object' })
+    .option('markdown', { type: 'boolean', describe: 'Print the audit as Markdown' })
+    .option('html', { type: 'string', describe: 'Also write a self-contained HTML page (charts, token heat-map) to this file' })
+    .option('detail-tokens', { type: 'number', default: 200, describe: 'With --html: tokens shown per worst sequence in the heat-map' })
+    .option('out', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
+    .option('dead-letter', { type: 'string', describe: 'Append every bad line to this file as NDJSON {file, line, element, offset, code, reason, raw}' })
+    .option('max-perplexity', { type: 'number', describe: 'Threshold: corpus (and each group\'s) perplexity' })
+    .option('max-p99-perplexity', { type: 'number', describe: 'Threshold: p99 of per-sequence perplexity' })
+    .option('max-bad-records', { type: 'number', describe: 'Threshold: bad records' })
+    .option('max-anomalies', { type: 'string', array: true, describe: 'Threshold KIND=N (repeatable), KIND an anomaly kind or all, e.g. sentinel=0' })
+    .conflicts('json', 'markdown')
+    .check((argv) => {
+      const files = argv.files as string[] | undefined;
+      if (files === undefined || files.length === 0) throw new UsageError('Give at least one file, directory, or - for stdin.');
+      for (const name of ['top', 'detail-tokens', 'max-bad-records'] as const) {
+        const v = argv[name];
+        if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new UsageError(`Expected \`--${name}\` to be an integer from 0 and up, got ${v}`);
+      }
+      for (const name of ['max-groups', 'concurrency', 'max-line-bytes'] as const) {
+        const v = argv[name];
+        if (!Number.isInteger(v) || v < 1) throw new UsageError(`Expected \`--${name}\` to be an integer from 1 and up, got ${v}`);
+      }
+      if (argv['vocab-size'] !== undefined && (!Number.isInteger(argv['vocab-size']) || argv['vocab-size'] < 1)) {
+        throw new UsageError(`Expected \`--vocab-size\` to be an integer from 1 and up, got ${argv['vocab-size']}`);
+      }
+      for (const name of ['max-perplexity', 'max-p99-perplexity'] as const) {
+        const v = argv[name];
+        if (v !== undefined && !(v >= 1)) throw new UsageError(`Expected \`--${name}\` to be a number from 1 and up, got ${v}`);
+      }
+      try {
+        parseAnomalyLimits((argv['max-anomalies'] as string[] | undefined) ?? []);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      return true;
+    });
+}
+
+type AuditArgs = ArgumentsCamelCase<Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>>;
+
+export function handler(io: Io, setExitCode: (code: number) => void) {
+  return async (argv: AuditArgs): Promise<void> => {
+    const deadLetters = argv.deadLetter === undefined ? undefined : await openDeadLetters(argv.deadLetter);
+    const progress = new ProgressLine(io.stderr);
+    let report;
+    try {
+      report = await auditFiles(restoreStdin((argv.files as string[] | undefined) ?? []), {
+        format: argv.inputFormat as FormatName | 'auto',
+        segment: argv.segment,
+        sentinels: argv.sentinels,
+        vocabSize: argv.vocabSize,
+        top: argv.top,
+        rankBy: argv.rankBy as RankMetric,
+        groupBy: argv.groupBy,
+        maxGroups: argv.maxGroups,
+        detailTokens: argv.html === undefined ? 0 : argv.detailTokens,
+        concurrency: argv.concurrency,
+        maxLineBytes: argv.maxLineBytes,
+        framing: argv.framing as Framing | 'auto',
+        stdin: io.stdin,
+        onBadRecord:
+          deadLetters === undefined
+            ? undefined
+            : (bad, raw) => deadLetters.write({ file: bad.file, line: bad.line, element: bad.element, offset: bad.offset, code: bad.code, reason: bad.reason, raw }),
+        onProgress: ({ records, filesDone, files }) => progress.update(`xent audit: ${filesDone}/${files} files · ${records.toLocaleString('en-US')} records`),
+      });
+    } finally {
+      progress.clear();
+      await deadLetters?.close();
+    }
+    const thresholds: Thresholds = {
+      maxPerplexity: argv.maxPerplexity,
+      maxP99Perplexity: argv.maxP99Perplexity,
+      maxBadRecords: argv.maxBadRecords,
+      maxAnomalies: parseAnomalyLimits((argv.maxAnomalies as string[] | undefined) ?? []),
+    };
+    const crossed = checkThresholds(report, thresholds);
+    const text = argv.json
+      ? `${toJson(report, 2)}\n`
+      : argv.markdown
+        ? renderAuditMarkdown(report)
+        : renderAuditText(report, { color: argv.out === undefined && useColor(io.stdout, io.env) });
+    await writeOutput(argv.out, text, io.stdout);
+    if (argv.html !== undefined) await writeOutput(argv.html, renderAuditPage(report), io.stdout);
+    const failed = report.inputs.filter((i) => i.status === 'failed');
+    for (const f of failed) io.stderr.write(`xent: ${f.error ?? f.file}\n`);
+    for (const t of crossed) {
+      io.stderr.write(`xent: threshold crossed: ${t.name} ${t.limit}${t.group === undefined ? '' : ` in group ${JSON.stringify(t.group)}`}: ${t.value}\n`);
+    }
+    setExitCode(failed.length > 0 ? EXIT.INPUT : crossed.length > 0 ? EXIT.THRESHOLD : EXIT.OK);
+  };
+}
