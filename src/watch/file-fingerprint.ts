@@ -34,7 +34,8 @@ export async function stillHolds(handle: FileHandle, size: number, offset: numbe
   return now.head === print.head && now.marker === print.marker && now.headLength === print.headLength;
 }
 
-async function hashRange(handle: FileHandle, start: number, end: number): Promise<string> {
+/** Reads [start, end) of a file (fewer bytes if it is shorter). */
+export async function readRange(handle: FileHandle, start: number, end: number): Promise<Buffer> {
   const length = end - start;
   const buffer = Buffer.alloc(length);
   let read = 0;
@@ -43,5 +44,13 @@ async function hashRange(handle: FileHandle, start: number, end: number): Promis
     if (bytesRead === 0) break;
     read += bytesRead;
   }
-  return createHash('sha1').update(buffer.subarray(0, read)).update(`:${read}`).digest('hex');
+  return buffer.subarray(0, read);
+}
+
+export function hashBytes(bytes: Buffer): string {
+  return createHash('sha1').update(bytes).update(`:${bytes.length}`).digest('hex');
+}
+
+async function hashRange(handle: FileHandle, start: number, end: number): Promise<string> {
+  return hashBytes(await readRange(handle, start, end));
 }

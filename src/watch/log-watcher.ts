@@ -425,7 +425,6 @@ export class LogWatcher {
         busy = true;
       } else if (bytes === this.options.readBudget) busy = true;
     }
-    for (const file of this.files) if (file.frozen === null) await file.refreshPrint();
     return busy;
   }
 
@@ -456,7 +455,6 @@ export class LogWatcher {
       this.deadLog?.flush();
       return;
     }
-    for (const f of this.files) if (f.frozen === null) await f.refreshPrint();
     const payload: CheckpointPayload = {
       version: 1,
       files: this.files.map((f) => f.state()),

@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState } from '../aggregate/corpus-accumulator.js';
 import { LineFramer, type FramedItem } from '../streams/line-framer.js';
-import { fingerprint, stillHolds, type FileFingerprint } from './file-fingerprint.js';
+import { HEAD_BYTES, MARKER_BYTES, hashBytes, readRange, stillHolds, type FileFingerprint } from './file-fingerprint.js';
 
 /** Why a tailed file is no longer read. Its figures still count. */
 export type FrozenReason = 'truncated' | 'gone' | 'released' | 'adopted';
@@ -34,9 +34,15 @@ export class TailedFile {
   frozen: FrozenReason | null = null;
   /** When it was frozen (ms; restored entries count from the restart). */
   frozenAt = 0;
-  /** Fingerprint at the committed offset, refreshed after each turn that moved it. */
-  print: FileFingerprint = { headLength: 0, head: '', marker: '' };
-  private printedAt = -1;
+  /**
+   * Fingerprint at the committed offset, computed from the bytes as they were read — never by
+   * reading the file again, which could already hold new content after a truncation.
+   */
+  print: FileFingerprint = { headLength: 0, head: hashBytes(Buffer.alloc(0)), marker: hashBytes(Buffer.alloc(0)) };
+  /** The file's first bytes as read (up to HEAD_BYTES). */
+  private headBytes: Buffer = Buffer.alloc(0);
+  /** The last bytes read (up to MARKER_BYTES), ending at readPosition. */
+  private recent: Buffer = Buffer.alloc(0);
 
   private constructor(
     public name: string,
@@ -66,7 +72,11 @@ export class TailedFile {
     }
     const info = await handle.stat();
     const file = new TailedFile(at.name ?? path, path, info.dev, info.ino, handle, at.offset, at.line, at.accumulator, maxLineBytes);
-    await file.refreshPrint();
+    // Resuming mid-file: the bytes before the offset, read once here; a caller that resumes from a
+    // checkpoint checks with intact() that they are still the ones that were counted.
+    file.headBytes = await readRange(handle, 0, Math.min(HEAD_BYTES, at.offset));
+    file.recent = await readRange(handle, at.offset - Math.min(MARKER_BYTES, at.offset), at.offset);
+    file.print = { headLength: file.headBytes.length, head: hashBytes(file.headBytes), marker: hashBytes(file.recent) };
     return file;
   }
 
@@ -119,11 +129,33 @@ export class TailedFile {
     // Checked after the read, before folding: bytes read past a truncate-and-regrow belong to
     // new content, and must not be folded as if they followed the old.
     if (!(await this.intact())) return 'replaced';
+    const base = this.readPosition;
+    const chunk = buffer.subarray(0, bytesRead);
     this.readPosition += bytesRead;
     this.lastGrowth = Date.now();
+    const before = this.offset;
     const items: FramedItem[] = [];
-    this.framer.push(buffer.subarray(0, bytesRead), items);
+    this.framer.push(chunk, items);
     for (const item of items) onLine(item);
+    if (base < HEAD_BYTES) this.headBytes = Buffer.concat([this.headBytes, chunk.subarray(0, HEAD_BYTES - base)]);
+    const committed = this.offset;
+    if (committed !== before) {
+      // A line ended in this chunk, so the MARKER_BYTES before it are in the recent bytes + the chunk.
+      const markerStart = committed - Math.min(MARKER_BYTES, committed);
+      const marker =
+        markerStart >= base
+          ? chunk.subarray(markerStart - base, committed - base)
+          : Buffer.concat([this.recent.subarray(this.recent.length - (base - markerStart)), chunk.subarray(0, committed - base)]);
+      this.print = {
+        headLength: Math.min(HEAD_BYTES, committed),
+        head: hashBytes(this.headBytes.subarray(0, Math.min(HEAD_BYTES, committed))),
+        marker: hashBytes(marker),
+      };
+    }
+    this.recent =
+      chunk.length >= MARKER_BYTES
+        ? Buffer.from(chunk.subarray(chunk.length - MARKER_BYTES))
+        : Buffer.concat([this.recent, chunk]).subarray(-MARKER_BYTES);
     return bytesRead;
   }
 
@@ -138,12 +170,6 @@ export class TailedFile {
     if (size === undefined) return false;
     if (size < this.readPosition) return false;
     return stillHolds(this.handle, size, this.offset, this.print);
-  }
-
-  async refreshPrint(): Promise<void> {
-    if (this.handle === undefined || this.printedAt === this.offset) return;
-    this.print = await fingerprint(this.handle, this.offset);
-    this.printedAt = this.offset;
   }
 
   async freeze(reason: FrozenReason): Promise<void> {
