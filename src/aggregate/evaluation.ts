@@ -105,7 +105,9 @@ export class Evaluation {
 
   /** One accumulator holding everything (a merge of the files'). */
   corpus(): CorpusAccumulator {
-    const total = new CorpusAccumulator(this.options);
+    // The finished-sequence lists stay with the files (sequences() reads them): copying them into
+    // every merged total would make each rolling report cost O(sequences).
+    const total = new CorpusAccumulator({ ...this.options, keepSequences: false });
     for (const { accumulator } of this.files) total.merge(accumulator);
     return total;
   }
