@@ -1,15 +1,15 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { auditFiles } from '../audit/audit-files.js';
 import { renderAuditMarkdown } from '../audit/audit-markdown-report.js';
+import type { AuditReport } from '../audit/audit-report.js';
 import { renderAuditText } from '../audit/audit-text-report.js';
 import { RANK_METRICS, type RankMetric } from '../audit/sequence-scores.js';
 import { checkThresholds, parseAnomalyLimits, type Thresholds } from '../audit/thresholds.js';
-import { openDeadLetters, writeOutput } from '../audit/write-output.js';
-import type { FormatName } from '../formats/adapter.js';
+import { commandOutputs, deadLetterEntry, type DocumentOutput, openDeadLetters, writeOutputs } from '../audit/write-output.js';
 import { renderAuditPage } from '../reports/html/audit-page.js';
 import { toJson } from '../reports/json-report.js';
-import type { Framing } from '../streams/open-input.js';
-import { EXIT } from './exit-codes.js';
+import { finishRun } from './finish-run.js';
+import { inputSettings, type InputSettings } from './input-settings.js';
 import { withEvaluationOptions } from './report-options.js';
 import type { Io } from './report-runner.js';
 import { ProgressLine, useColor } from './terminal.js';
@@ -21,14 +21,14 @@ export const describe = 'Find what is wrong in a corpus: worst sequences, quanti
 export function builder(yargs: Argv) {
   return withEvaluationOptions(yargs)
     .positional('files', { type: 'string', array: true, describe: 'Dump files, directories of them, or - for stdin' })
-    .option('top', { type: 'number', default: 10, describe: 'Worst and best sequences to list' })
-    .option('rank-by', { choices: RANK_METRICS, default: 'cross-entropy' as RankMetric, describe: 'Score that ranks sequences (entropy: exact where the dump has full distributions, else the top-k lower bound)' })
+    .option('top', { type: 'number', default: AUDIT_DEFAULTS.top, describe: 'Worst and best sequences to list' })
+    .option('rank-by', { choices: RANK_METRICS, default: AUDIT_DEFAULTS.rankBy, describe: 'Score that ranks sequences (entropy: exact where the dump has full distributions, else the top-k lower bound)' })
     .option('group-by', { type: 'string', describe: 'Dotted path into each record (model, response.body.model, doc.task): every figure per group' })
-    .option('max-groups', { type: 'number', default: 1000, describe: 'Distinct groups kept; later values share one overflow group' })
+    .option('max-groups', { type: 'number', default: AUDIT_DEFAULTS.maxGroups, describe: 'Distinct groups kept; later values share one overflow group' })
     .option('json', { type: 'boolean', describe: 'Print the audit as one JSON object' })
     .option('markdown', { type: 'boolean', describe: 'Print the audit as Markdown' })
     .option('html', { type: 'string', describe: 'Also write a self-contained HTML page (charts, token heat-map) to this file' })
-    .option('detail-tokens', { type: 'number', default: 200, describe: 'With --html: tokens shown per worst sequence in the heat-map' })
+    .option('detail-tokens', { type: 'number', default: AUDIT_DEFAULTS.detailTokens, describe: 'With --html: tokens shown per worst sequence in the heat-map' })
     .option('out', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
     .option('dead-letter', { type: 'string', describe: 'Append every bad line to this file as NDJSON {file, line, element, offset, code, reason, raw}' })
     .option('max-perplexity', { type: 'number', describe: 'Threshold: corpus (and each group\'s) perplexity' })
@@ -65,55 +65,91 @@ export function builder(yargs: Argv) {
 
 type AuditArgs = ArgumentsCamelCase<Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>>;
 
+/** What `xent audit` and an audit pipeline (`xent run`) need. */
+export interface AuditSettings {
+  inputs: string[];
+  read: InputSettings;
+  vocabSize?: number;
+  top: number;
+  rankBy: RankMetric;
+  groupBy?: string;
+  maxGroups: number;
+  /** Tokens per worst sequence in the page's heat-map; kept only when an output is html. */
+  detailTokens: number;
+  /** The report as text, json or markdown, and the page as html, each to a file or stdout. */
+  outputs: DocumentOutput[];
+  deadLetter?: string;
+  thresholds: Thresholds;
+}
+
+export const AUDIT_DEFAULTS = { top: 10, rankBy: 'cross-entropy' as RankMetric, maxGroups: 1000, detailTokens: 200 };
+
 export function handler(io: Io, setExitCode: (code: number) => void) {
   return async (argv: AuditArgs): Promise<void> => {
-    const deadLetters = argv.deadLetter === undefined ? undefined : await openDeadLetters(argv.deadLetter);
-    const progress = new ProgressLine(io.stderr);
-    let report;
-    try {
-      report = await auditFiles(restoreStdin((argv.files as string[] | undefined) ?? []), {
-        format: argv.inputFormat as FormatName | 'auto',
-        segment: argv.segment,
-        sentinels: argv.sentinels,
-        vocabSize: argv.vocabSize,
-        top: argv.top,
-        rankBy: argv.rankBy as RankMetric,
-        groupBy: argv.groupBy,
-        maxGroups: argv.maxGroups,
-        detailTokens: argv.html === undefined ? 0 : argv.detailTokens,
-        concurrency: argv.concurrency,
-        maxLineBytes: argv.maxLineBytes,
-        framing: argv.framing as Framing | 'auto',
-        stdin: io.stdin,
-        onBadRecord:
-          deadLetters === undefined
-            ? undefined
-            : (bad, raw) => deadLetters.write({ file: bad.file, line: bad.line, element: bad.element, offset: bad.offset, code: bad.code, reason: bad.reason, raw }),
-        onProgress: ({ records, filesDone, files }) => progress.update(`xent audit: ${filesDone}/${files} files · ${records.toLocaleString('en-US')} records`),
-      });
-    } finally {
-      progress.clear();
-      await deadLetters?.close();
-    }
-    const thresholds: Thresholds = {
-      maxPerplexity: argv.maxPerplexity,
-      maxP99Perplexity: argv.maxP99Perplexity,
-      maxBadRecords: argv.maxBadRecords,
-      maxAnomalies: parseAnomalyLimits((argv.maxAnomalies as string[] | undefined) ?? []),
-    };
-    const crossed = checkThresholds(report, thresholds);
-    const text = argv.json
-      ? `${toJson(report, 2)}\n`
-      : argv.markdown
-        ? renderAuditMarkdown(report)
-        : renderAuditText(report, { color: argv.out === undefined && useColor(io.stdout, io.env) });
-    await writeOutput(argv.out, text, io.stdout);
-    if (argv.html !== undefined) await writeOutput(argv.html, renderAuditPage(report), io.stdout);
-    const failed = report.inputs.filter((i) => i.status === 'failed');
-    for (const f of failed) io.stderr.write(`xent: ${f.error ?? f.file}\n`);
-    for (const t of crossed) {
-      io.stderr.write(`xent: threshold crossed: ${t.name} ${t.limit}${t.group === undefined ? '' : ` in group ${JSON.stringify(t.group)}`}: ${t.value}\n`);
-    }
-    setExitCode(failed.length > 0 ? EXIT.INPUT : crossed.length > 0 ? EXIT.THRESHOLD : EXIT.OK);
+    setExitCode(
+      await runAudit(
+        {
+          inputs: restoreStdin((argv.files as string[] | undefined) ?? []),
+          read: inputSettings(argv),
+          vocabSize: argv.vocabSize,
+          top: argv.top,
+          rankBy: argv.rankBy as RankMetric,
+          groupBy: argv.groupBy,
+          maxGroups: argv.maxGroups,
+          detailTokens: argv.detailTokens,
+          outputs: commandOutputs(argv),
+          deadLetter: argv.deadLetter,
+          thresholds: {
+            maxPerplexity: argv.maxPerplexity,
+            maxP99Perplexity: argv.maxP99Perplexity,
+            maxBadRecords: argv.maxBadRecords,
+            maxAnomalies: parseAnomalyLimits((argv.maxAnomalies as string[] | undefined) ?? []),
+          },
+        },
+        io,
+      ),
+    );
   };
+}
+
+/** Audits the inputs in one pass, writes every output, names what failed or crossed; returns the exit code. */
+export async function runAudit(settings: AuditSettings, io: Io): Promise<number> {
+  const deadLetters = settings.deadLetter === undefined ? undefined : await openDeadLetters(settings.deadLetter);
+  const progress = new ProgressLine(io.stderr);
+  let report: AuditReport;
+  try {
+    report = await auditFiles(settings.inputs, {
+      ...settings.read,
+      vocabSize: settings.vocabSize,
+      top: settings.top,
+      rankBy: settings.rankBy,
+      groupBy: settings.groupBy,
+      maxGroups: settings.maxGroups,
+      detailTokens: settings.outputs.some((o) => o.type === 'html') ? settings.detailTokens : 0,
+      stdin: io.stdin,
+      onBadRecord: deadLetters === undefined ? undefined : (bad, raw) => deadLetters.write(deadLetterEntry(bad, raw)),
+      onProgress: ({ records, filesDone, files }) => progress.update(`xent audit: ${filesDone}/${files} files · ${records.toLocaleString('en-US')} records`),
+    });
+  } finally {
+    progress.clear();
+    await deadLetters?.close();
+  }
+  const crossed = checkThresholds(report, settings.thresholds);
+  await writeOutputs(
+    settings.outputs,
+    (type, toStdout) =>
+      type === 'json'
+        ? `${toJson(report, 2)}\n`
+        : type === 'markdown'
+          ? renderAuditMarkdown(report)
+          : type === 'html'
+            ? renderAuditPage(report)
+            : renderAuditText(report, { color: toStdout && useColor(io.stdout, io.env) }),
+    io.stdout,
+  );
+  return finishRun(
+    io,
+    report.inputs,
+    crossed.map((t) => `${t.name} ${t.limit}${t.group === undefined ? '' : ` in group ${JSON.stringify(t.group)}`}: ${t.value}`),
+  );
 }

@@ -1,12 +1,12 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { openDeadLetters, writeOutput } from '../audit/write-output.js';
+import { commandOutputs, deadLetterEntry, type DocumentOutput, openDeadLetters, writeOutputs } from '../audit/write-output.js';
 import { compareFiles } from '../compare/compare-files.js';
+import type { CompareReport } from '../compare/compare-report.js';
 import { renderCompareText } from '../compare/compare-text-report.js';
-import type { FormatName } from '../formats/adapter.js';
 import { renderComparePage } from '../reports/html/compare-page.js';
 import { toJson } from '../reports/json-report.js';
-import type { Framing } from '../streams/open-input.js';
-import { EXIT } from './exit-codes.js';
+import { finishRun } from './finish-run.js';
+import { inputSettings, type InputSettings } from './input-settings.js';
 import { withEvaluationOptions } from './report-options.js';
 import type { Io } from './report-runner.js';
 import { restoreStdin, UsageError } from './usage-error.js';
@@ -19,10 +19,10 @@ export function builder(yargs: Argv) {
     .positional('a', { type: 'string', demandOption: true, describe: 'Side A: a dump file or a directory of them' })
     .positional('b', { type: 'string', demandOption: true, describe: 'Side B: a dump file or a directory of them' })
     .option('key', { type: 'string', describe: 'Dotted path into each record that identifies the prompt (default: the format\'s sequence id)' })
-    .option('top', { type: 'number', default: 10, describe: 'Most-changed sequences to list' })
-    .option('bootstrap', { type: 'number', default: 1000, describe: 'Bootstrap replicates for the 95% CI' })
-    .option('seed', { type: 'number', default: 1, describe: 'Seed of the bootstrap\'s PRNG' })
-    .option('partitions', { type: 'number', default: 64, describe: 'Hash partitions on disk; memory holds about 1/N of side A' })
+    .option('top', { type: 'number', default: COMPARE_DEFAULTS.top, describe: 'Most-changed sequences to list' })
+    .option('bootstrap', { type: 'number', default: COMPARE_DEFAULTS.bootstrap, describe: 'Bootstrap replicates for the 95% CI' })
+    .option('seed', { type: 'number', default: COMPARE_DEFAULTS.seed, describe: 'Seed of the bootstrap\'s PRNG' })
+    .option('partitions', { type: 'number', default: COMPARE_DEFAULTS.partitions, describe: 'Hash partitions on disk; memory holds about 1/N of side A' })
     .option('json', { type: 'boolean', describe: 'Print the comparison as one JSON object' })
     .option('markdown', { type: 'boolean', describe: 'Print the comparison as Markdown' })
     .option('html', { type: 'string', describe: 'Also write a self-contained HTML page to this file' })
@@ -41,48 +41,84 @@ export function builder(yargs: Argv) {
         if (!Number.isInteger(v) || v < min) throw new UsageError(`Expected \`--${name}\` to be an integer from ${min} and up, got ${v}`);
       }
       if (!Number.isInteger(argv.seed)) throw new UsageError(`Expected \`--seed\` to be an integer, got ${argv.seed}`);
+      const limit = argv['max-mean-difference'];
+      if (limit !== undefined && !Number.isFinite(limit)) throw new UsageError(`Expected \`--max-mean-difference\` to be a number (nats), got ${limit}`);
       return true;
     });
 }
 
 type CompareArgs = ArgumentsCamelCase<Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>>;
 
+/** What `xent compare` and a compare pipeline (`xent run`) need. */
+export interface CompareSettings {
+  /** Side A and side B: a file or a directory each, or '-' for one of them. */
+  a: string;
+  b: string;
+  read: InputSettings;
+  key?: string;
+  top: number;
+  bootstrap: number;
+  seed: number;
+  partitions: number;
+  /** The comparison as text, json or markdown, and the page as html, each to a file or stdout. */
+  outputs: DocumentOutput[];
+  deadLetter?: string;
+  /** Exit 4 when the 95% CI's lower end is above this (B worse by more than this many nats). */
+  maxMeanDifference?: number;
+}
+
+export const COMPARE_DEFAULTS = { top: 10, bootstrap: 1000, seed: 1, partitions: 64 };
+
 export function handler(io: Io, setExitCode: (code: number) => void) {
   return async (argv: CompareArgs): Promise<void> => {
     const [a, b] = restoreStdin([argv.a as string, argv.b as string]) as [string, string];
-    if (a === '-' && b === '-') throw new UsageError('Only one side can be - (stdin).');
-    const deadLetters = argv.deadLetter === undefined ? undefined : await openDeadLetters(argv.deadLetter);
-    let report;
-    try {
-      report = await compareFiles([a], [b], {
-        format: argv.inputFormat as FormatName | 'auto',
-        segment: argv.segment,
-        sentinels: argv.sentinels,
-        key: argv.key,
-        top: argv.top,
-        replicates: argv.bootstrap,
-        seed: argv.seed,
-        partitions: argv.partitions,
-        concurrency: argv.concurrency,
-        maxLineBytes: argv.maxLineBytes,
-        framing: argv.framing as Framing | 'auto',
-        stdin: io.stdin,
-        onBadRecord:
-          deadLetters === undefined
-            ? undefined
-            : (side, bad, raw) => deadLetters.write({ side, file: bad.file, line: bad.line, element: bad.element, offset: bad.offset, code: bad.code, reason: bad.reason, raw }),
-      });
-    } finally {
-      await deadLetters?.close();
-    }
-    const text = argv.json ? `${toJson(report, 2)}\n` : renderCompareText(report, { markdown: argv.markdown === true });
-    await writeOutput(argv.out, text, io.stdout);
-    if (argv.html !== undefined) await writeOutput(argv.html, renderComparePage(report), io.stdout);
-    const failed = [...report.a.inputs, ...report.b.inputs].filter((i) => i.status === 'failed');
-    for (const f of failed) io.stderr.write(`xent: ${f.error ?? f.file}\n`);
-    const limit = argv.maxMeanDifference;
-    const crossed = limit !== undefined && report.ci95.low > limit;
-    if (crossed) io.stderr.write(`xent: threshold crossed: --max-mean-difference ${limit}: the 95% CI is [${report.ci95.low}, ${report.ci95.high}]\n`);
-    setExitCode(failed.length > 0 ? EXIT.INPUT : crossed ? EXIT.THRESHOLD : EXIT.OK);
+    setExitCode(
+      await runCompare(
+        {
+          a,
+          b,
+          read: inputSettings(argv),
+          key: argv.key,
+          top: argv.top,
+          bootstrap: argv.bootstrap,
+          seed: argv.seed,
+          partitions: argv.partitions,
+          outputs: commandOutputs(argv),
+          deadLetter: argv.deadLetter,
+          maxMeanDifference: argv.maxMeanDifference,
+        },
+        io,
+      ),
+    );
   };
+}
+
+/** Compares side A with side B, writes every output, names what failed or crossed; returns the exit code. */
+export async function runCompare(settings: CompareSettings, io: Io): Promise<number> {
+  if (settings.a === '-' && settings.b === '-') throw new UsageError('Only one side can be - (stdin).');
+  const deadLetters = settings.deadLetter === undefined ? undefined : await openDeadLetters(settings.deadLetter);
+  let report: CompareReport;
+  try {
+    report = await compareFiles([settings.a], [settings.b], {
+      ...settings.read,
+      key: settings.key,
+      top: settings.top,
+      replicates: settings.bootstrap,
+      seed: settings.seed,
+      partitions: settings.partitions,
+      stdin: io.stdin,
+      onBadRecord: deadLetters === undefined ? undefined : (side, bad, raw) => deadLetters.write({ side, ...deadLetterEntry(bad, raw) }),
+    });
+  } finally {
+    await deadLetters?.close();
+  }
+  await writeOutputs(
+    settings.outputs,
+    (type) =>
+      type === 'json' ? `${toJson(report, 2)}\n` : type === 'html' ? renderComparePage(report) : renderCompareText(report, { markdown: type === 'markdown' }),
+    io.stdout,
+  );
+  const limit = settings.maxMeanDifference;
+  const crossed = limit !== undefined && report.ci95.low > limit ? [`--max-mean-difference ${limit}: the 95% CI is [${report.ci95.low}, ${report.ci95.high}]`] : [];
+  return finishRun(io, [...report.a.inputs, ...report.b.inputs], crossed);
 }

@@ -1,9 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
+import type { AnomalyKind } from '../audit/anomaly-log.js';
+import type { Thresholds } from '../audit/thresholds.js';
+import type { DocumentOutput } from '../audit/write-output.js';
 import { XentError } from '../errors.js';
-import { parsePipeline } from '../pipelines/pipeline-definition.js';
-import { runReport, type Io } from './report-runner.js';
-import { restoreStdin } from './usage-error.js';
+import { parsePipeline, type PipelineDefinition } from '../pipelines/pipeline-definition.js';
+import { AUDIT_DEFAULTS, runAudit } from './audit-command.js';
+import { COMPARE_DEFAULTS, runCompare } from './compare-command.js';
+import { pipelineInputSettings } from './input-settings.js';
+import { runReport, type Io, type OutputMode } from './report-runner.js';
+import { restoreStdin, UsageError } from './usage-error.js';
 import { runWatch, WATCH_DEFAULTS } from './watch-command.js';
 
 export const command = 'run <pipeline> [files..]';
@@ -20,64 +26,117 @@ type RunArgs = ArgumentsCamelCase<Awaited<ReturnType<ReturnType<typeof builder>[
 export function handler(io: Io, setExitCode: (code: number) => void) {
   return async (argv: RunArgs): Promise<void> => {
     const path = argv.pipeline as string;
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      throw new XentError('INVALID_PIPELINE', `${path}: cannot read the pipeline (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new XentError('INVALID_PIPELINE', `${path}: invalid JSON: ${(error as Error).message}`);
-    }
-    const p = parsePipeline(json, path);
+    const p = parsePipeline(await readPipeline(path), path);
     const files = restoreStdin((argv.files as string[] | undefined) ?? []);
     const inputs = files.length > 0 ? files : p.source.paths;
-    if (p.mode === 'watch') {
-      setExitCode(
-        await runWatch(
-          {
-            ...WATCH_DEFAULTS,
-            patterns: inputs,
-            state: p.state,
-            out: p.outputs[0]?.path === '-' ? undefined : p.outputs[0]?.path,
-            interval: p.windows?.interval ?? WATCH_DEFAULTS.interval,
-            window: p.windows?.tokens ?? WATCH_DEFAULTS.window,
-            fromEnd: false,
-            deadLetter: p.dead_letter,
-            metricsPort: p.metrics?.port,
-            metricsHost: p.metrics?.host ?? WATCH_DEFAULTS.metricsHost,
-            format: p.format ?? 'auto',
-            segment: p.segment ?? 'all',
-            sentinels: p.sentinels ?? 'include',
-            vocabSize: p.vocab_size,
-          },
-          io,
-        ),
-      );
-      return;
-    }
-    const code = await runReport(
-      {
-        inputs,
-        outputs: p.outputs.map((o) => ({ type: o.type, path: o.path })),
-        strict: p.strict ?? false,
-        deadLetter: p.dead_letter,
-        evaluate: {
+    setExitCode(await runPipeline(p, inputs, io));
+  };
+}
+
+async function readPipeline(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new XentError('INVALID_PIPELINE', `${path}: cannot read the pipeline (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new XentError('INVALID_PIPELINE', `${path}: invalid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Runs a checked pipeline over `inputs` with the runner of its mode; returns the exit code. */
+function runPipeline(p: PipelineDefinition, inputs: string[], io: Io): Promise<number> {
+  // parsePipeline allowed only the output types of the pipeline's mode.
+  const documents = p.outputs as DocumentOutput[];
+  switch (p.mode ?? 'report') {
+    case 'watch':
+      return runWatch(
+        {
+          ...WATCH_DEFAULTS,
+          patterns: inputs,
+          state: p.state,
+          out: p.outputs[0]?.path === '-' ? undefined : p.outputs[0]?.path,
+          interval: p.windows?.interval ?? WATCH_DEFAULTS.interval,
+          window: p.windows?.tokens ?? WATCH_DEFAULTS.window,
+          fromEnd: false,
+          deadLetter: p.dead_letter,
+          metricsPort: p.metrics?.port,
+          metricsHost: p.metrics?.host ?? WATCH_DEFAULTS.metricsHost,
           format: p.format ?? 'auto',
           segment: p.segment ?? 'all',
           sentinels: p.sentinels ?? 'include',
           vocabSize: p.vocab_size,
-          perSequence: p.per_sequence ?? false,
-          every: p.windows?.every,
-          concurrency: p.source.concurrency ?? 4,
-          framing: p.source.framing ?? 'auto',
         },
-      },
-      io,
-    );
-    setExitCode(code);
+        io,
+      );
+    case 'audit':
+      return runAudit(
+        {
+          inputs,
+          read: pipelineInputSettings(p),
+          vocabSize: p.vocab_size,
+          top: p.top ?? AUDIT_DEFAULTS.top,
+          rankBy: p.rank_by ?? AUDIT_DEFAULTS.rankBy,
+          groupBy: p.group_by,
+          maxGroups: p.max_groups ?? AUDIT_DEFAULTS.maxGroups,
+          detailTokens: p.detail_tokens ?? AUDIT_DEFAULTS.detailTokens,
+          outputs: documents,
+          deadLetter: p.dead_letter,
+          thresholds: auditThresholds(p),
+        },
+        io,
+      );
+    case 'compare': {
+      const [a, b] = inputs;
+      if (inputs.length !== 2 || a === undefined || b === undefined) {
+        throw new UsageError(`A compare pipeline takes two inputs, side A then side B; got ${inputs.length}.`);
+      }
+      return runCompare(
+        {
+          a,
+          b,
+          read: pipelineInputSettings(p),
+          key: p.key,
+          top: p.top ?? COMPARE_DEFAULTS.top,
+          bootstrap: p.bootstrap ?? COMPARE_DEFAULTS.bootstrap,
+          seed: p.seed ?? COMPARE_DEFAULTS.seed,
+          partitions: p.partitions ?? COMPARE_DEFAULTS.partitions,
+          outputs: documents,
+          deadLetter: p.dead_letter,
+          maxMeanDifference: p.thresholds?.max_mean_difference,
+        },
+        io,
+      );
+    }
+    case 'report':
+      return runReport(
+        {
+          inputs,
+          outputs: p.outputs.map((o) => ({ type: o.type as OutputMode, path: o.path })),
+          strict: p.strict ?? false,
+          deadLetter: p.dead_letter,
+          evaluate: {
+            ...pipelineInputSettings(p),
+            vocabSize: p.vocab_size,
+            perSequence: p.per_sequence ?? false,
+            every: p.windows?.every,
+          },
+        },
+        io,
+      );
+  }
+}
+
+/** A pipeline's `thresholds` as the audit's Thresholds (the kinds were checked by parsePipeline). */
+function auditThresholds(p: PipelineDefinition): Thresholds {
+  const t = p.thresholds ?? {};
+  return {
+    maxPerplexity: t.max_perplexity,
+    maxP99Perplexity: t.max_p99_perplexity,
+    maxBadRecords: t.max_bad_records,
+    maxAnomalies: new Map(Object.entries(t.max_anomalies ?? {}) as [AnomalyKind | 'all', number][]),
   };
 }

@@ -69,7 +69,7 @@ export const llamaCppAdapter: FormatAdapter = {
       if (probabilities == null || probabilities.length === 0) return [];
       const slot = slotOf(record);
       const id = slot === undefined ? context.fallbackId : `${source(context.fallbackId)} slot ${slot}`;
-      return [collect(probabilities, id + suffix, false)];
+      return [collect(probabilities, id + suffix, false, context.detail)];
     }
 
     const streamEnd =
@@ -77,21 +77,27 @@ export const llamaCppAdapter: FormatAdapter = {
     if (streamEnd) {
       const slot = slotOf(record);
       if (slot === undefined) return [];
-      return [new TokenBatchBuilder(`${source(context.fallbackId)} slot ${slot}${suffix}`, 'completion').build(true)];
+      const end = new TokenBatchBuilder(`${source(context.fallbackId)} slot ${slot}${suffix}`, 'completion');
+      if (context.detail === 'full') end.keepAlternatives();
+      return [end.build(true)];
     }
     if (probabilities == null) return [];
-    return [collect(probabilities, context.fallbackId + suffix, true)];
+    return [collect(probabilities, context.fallbackId + suffix, true, context.detail)];
   },
 };
 
-function collect(list: unknown[], sequenceId: string, final: boolean): ReturnType<TokenBatchBuilder['build']> {
+function collect(list: unknown[], sequenceId: string, final: boolean, detail: DecodeContext['detail']): ReturnType<TokenBatchBuilder['build']> {
   const builder = new TokenBatchBuilder(sequenceId, 'completion', list.length, 'completion_probabilities');
+  if (detail === 'full') builder.keepAlternatives();
   const alternatives: number[] = [];
+  // The alternatives' texts, collected only with detail 'full' (for the audit's heat-map and top-k check).
+  const texts: string[] | undefined = detail === 'full' ? [] : undefined;
   for (let i = 0; i < list.length; i++) {
     const entry: unknown = list[i];
     const path = `completion_probabilities[${i}]`;
     if (!isRecord(entry)) throw new RecordError('INVALID_RECORD', `${path} is ${describe(entry)}, not an object`);
     alternatives.length = 0;
+    if (texts !== undefined) texts.length = 0;
     let text: unknown;
     let logprob: number | null;
 
@@ -107,7 +113,9 @@ function collect(list: unknown[], sequenceId: string, final: boolean): ReturnTyp
         for (let j = 0; j < top.length; j++) {
           const alt: unknown = top[j];
           if (!isRecord(alt)) throw new RecordError('INVALID_RECORD', `${path}.top_logprobs[${j}] is ${describe(alt)}, not an object`);
-          if (alt.logprob != null) alternatives.push(checkLogprob(alt.logprob, `${path}.top_logprobs[${j}]`));
+          if (alt.logprob == null) continue;
+          alternatives.push(checkLogprob(alt.logprob, `${path}.top_logprobs[${j}]`));
+          texts?.push(typeof alt.token === 'string' ? alt.token : '');
         }
       }
     } else if ('prob' in entry) {
@@ -120,6 +128,7 @@ function collect(list: unknown[], sequenceId: string, final: boolean): ReturnTyp
           const alt: unknown = top[j];
           if (!isRecord(alt)) throw new RecordError('INVALID_RECORD', `${path}.top_probs[${j}] is ${describe(alt)}, not an object`);
           alternatives.push(logOf(alt.prob, `${path}.top_probs[${j}].prob`));
+          texts?.push(typeof alt.token === 'string' ? alt.token : '');
         }
       }
     } else if ('probs' in entry) {
@@ -133,6 +142,7 @@ function collect(list: unknown[], sequenceId: string, final: boolean): ReturnTyp
         if (!isRecord(alt)) throw new RecordError('INVALID_RECORD', `${path}.probs[${j}] is ${describe(alt)}, not an object`);
         const lp = logOf(alt.prob, `${path}.probs[${j}].prob`);
         alternatives.push(lp);
+        texts?.push(typeof alt.tok_str === 'string' ? alt.tok_str : '');
         if (chosen === undefined && alt.tok_str === content) chosen = lp;
       }
       if (chosen === undefined) {
@@ -154,7 +164,7 @@ function collect(list: unknown[], sequenceId: string, final: boolean): ReturnTyp
       if (!Array.isArray(bytes)) throw new RecordError('INVALID_RECORD', `${path}.bytes is ${describe(bytes)}, not an array`);
       builder.setBytes(bytes.length);
     }
-    if (alternatives.length > 0) builder.setTopK(alternatives);
+    if (alternatives.length > 0) builder.setTopK(alternatives, texts);
   }
   return builder.build(final);
 }

@@ -4,6 +4,7 @@ import {
   decodeChatChunk,
   decodeChatResponse,
   decodeCompletionResponse,
+  type Detail,
   isRecord,
   type JsonObject,
   looksLikeChatChunk,
@@ -50,16 +51,16 @@ export const openAiBatchAdapter: FormatAdapter = {
       return [{ kind: 'failed-request', sequenceId: baseId, reason }];
     }
     if (!isRecord(body)) throw new RecordError('INVALID_RECORD', `response.body is ${body === undefined ? 'missing' : describe(body)}, not an object`);
-    return decodeBody(body, baseId);
+    return decodeBody(body, baseId, context.detail);
   },
 };
 
-function decodeBody(body: JsonObject, baseId: string): ScoredItem[] {
+function decodeBody(body: JsonObject, baseId: string, detail: Detail): ScoredItem[] {
   const path = 'response.body.';
-  if (hasPromptLogprobs(body)) return decodeVllmResponse(body, baseId, path);
-  if (looksLikeChatCompletion(body)) return decodeChatResponse(body, baseId, path);
-  if (looksLikeCompletion(body)) return decodeCompletionResponse(body, baseId, path);
-  if (looksLikeChatChunk(body)) return decodeChatChunk(body, baseId, path);
+  if (hasPromptLogprobs(body)) return decodeVllmResponse(body, baseId, path, detail);
+  if (looksLikeChatCompletion(body)) return decodeChatResponse(body, baseId, path, detail);
+  if (looksLikeCompletion(body)) return decodeCompletionResponse(body, baseId, path, detail);
+  if (looksLikeChatChunk(body)) return decodeChatChunk(body, baseId, path, detail);
   const object = typeof body.object === 'string' ? ` (object ${JSON.stringify(body.object)})` : '';
   throw new RecordError('INVALID_RECORD', `response.body${object} is neither a chat completion nor a completion: it has no token logprobs`);
 }

@@ -17,6 +17,6 @@ export const openAiChatChunkAdapter: FormatAdapter = {
   },
   decode(record: unknown, context: DecodeContext): ScoredItem[] {
     if (!isRecord(record)) throw new RecordError('INVALID_RECORD', `a chat completion chunk must be an object, got ${describe(record)}`);
-    return decodeChatChunk(record, recordId(record.id, context.fallbackId));
+    return decodeChatChunk(record, recordId(record.id, context.fallbackId), '', context.detail);
   },
 };

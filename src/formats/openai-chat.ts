@@ -22,6 +22,6 @@ export const openAiChatAdapter: FormatAdapter = {
   },
   decode(record: unknown, context: DecodeContext): ScoredItem[] {
     if (!isRecord(record)) throw new RecordError('INVALID_RECORD', `a chat completion must be an object, got ${describe(record)}`);
-    return decodeChatResponse(record, recordId(record.id, context.fallbackId));
+    return decodeChatResponse(record, recordId(record.id, context.fallbackId), '', context.detail);
   },
 };

@@ -20,6 +20,6 @@ export const openAiCompletionAdapter: FormatAdapter = {
   },
   decode(record: unknown, context: DecodeContext): ScoredItem[] {
     if (!isRecord(record)) throw new RecordError('INVALID_RECORD', `a completion must be an object, got ${describe(record)}`);
-    return decodeCompletionResponse(record, recordId(record.id, context.fallbackId));
+    return decodeCompletionResponse(record, recordId(record.id, context.fallbackId), '', context.detail);
   },
 };

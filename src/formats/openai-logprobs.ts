@@ -9,10 +9,21 @@
  *   text_offset}`; with `echo` the prompt comes first and its first entry is `null`.
  */
 import { RecordError } from '../errors.js';
+import type { DecodeContext } from './adapter.js';
 import type { ScoredItem, Segment, TokenBatch } from './scored-batch.js';
 import { describe, TokenBatchBuilder } from './token-batch-builder.js';
 
 export type JsonObject = Record<string, unknown>;
+
+/** DecodeContext.detail, passed down: 'full' keeps each token's alternatives (text and logprob). */
+export type Detail = DecodeContext['detail'];
+
+/** A builder that keeps alternatives when `detail` is 'full' (as xent-sequence does); else the plain one. */
+export function detailedBuilder(sequenceId: string, segment: Segment, capacity: number, detail: Detail, what?: string): TokenBatchBuilder {
+  const builder = new TokenBatchBuilder(sequenceId, segment, capacity, what);
+  if (detail === 'full') builder.keepAlternatives();
+  return builder;
+}
 
 export function isRecord(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -116,18 +127,20 @@ function arrayOrNone(value: unknown, path: string): readonly unknown[] | undefin
  * content tokens, then refusal tokens. `null`/absent logprobs, content or refusal add nothing
  * (an empty batch still tells the accumulator the sequence exists).
  */
-export function chatLogprobsToBatch(logprobs: unknown, sequenceId: string, final: boolean, path: string): TokenBatch {
-  if (logprobs === null || logprobs === undefined) return new TokenBatchBuilder(sequenceId, 'completion', 1).build(final);
+export function chatLogprobsToBatch(logprobs: unknown, sequenceId: string, final: boolean, path: string, detail?: Detail): TokenBatch {
+  if (logprobs === null || logprobs === undefined) return detailedBuilder(sequenceId, 'completion', 1, detail).build(final);
   if (!isRecord(logprobs)) throw new RecordError('INVALID_RECORD', `${path} is ${describe(logprobs)}, not an object or null`);
   const content = arrayOrNone(logprobs.content, `${path}.content`);
   const refusal = arrayOrNone(logprobs.refusal, `${path}.refusal`);
-  const builder = new TokenBatchBuilder(sequenceId, 'completion', (content?.length ?? 0) + (refusal?.length ?? 0));
-  if (content !== undefined) for (let i = 0; i < content.length; i++) addChatEntry(builder, content[i], `${path}.content[${i}]`);
-  if (refusal !== undefined) for (let i = 0; i < refusal.length; i++) addChatEntry(builder, refusal[i], `${path}.refusal[${i}]`);
+  const builder = detailedBuilder(sequenceId, 'completion', (content?.length ?? 0) + (refusal?.length ?? 0), detail);
+  const texts: string[] | undefined = detail === 'full' ? [] : undefined;
+  if (content !== undefined) for (let i = 0; i < content.length; i++) addChatEntry(builder, content[i], `${path}.content[${i}]`, texts);
+  if (refusal !== undefined) for (let i = 0; i < refusal.length; i++) addChatEntry(builder, refusal[i], `${path}.refusal[${i}]`, texts);
   return builder.build(final);
 }
 
-function addChatEntry(builder: TokenBatchBuilder, entry: unknown, path: string): void {
+/** `texts` (a scratch list, only with detail 'full') collects the alternatives' token texts. */
+function addChatEntry(builder: TokenBatchBuilder, entry: unknown, path: string, texts: string[] | undefined): void {
   if (!isRecord(entry)) throw new RecordError('INVALID_RECORD', `${path} is ${describe(entry)}, not an object`);
   const logprob = logprobAt(entry.logprob, `${path}.logprob`);
   if (!builder.add(logprob)) return;
@@ -139,14 +152,17 @@ function addChatEntry(builder: TokenBatchBuilder, entry: unknown, path: string):
   const top = arrayOrNone(entry.top_logprobs, `${path}.top_logprobs`);
   if (top !== undefined && top.length > 0) {
     const alternatives: number[] = [];
+    if (texts !== undefined) texts.length = 0;
     for (let j = 0; j < top.length; j++) {
       const alt: unknown = top[j];
       const altPath = `${path}.top_logprobs[${j}]`;
       if (!isRecord(alt)) throw new RecordError('INVALID_RECORD', `${altPath} is ${describe(alt)}, not an object`);
       const lp = logprobAt(alt.logprob, `${altPath}.logprob`);
-      if (lp !== null) alternatives.push(lp);
+      if (lp === null) continue;
+      alternatives.push(lp);
+      texts?.push(typeof alt.token === 'string' ? alt.token : '');
     }
-    if (alternatives.length > 0) builder.setTopK(alternatives);
+    if (alternatives.length > 0) builder.setTopK(alternatives, texts);
   }
   if (typeof entry.token === 'string') builder.setText(entry.token);
 }
@@ -163,8 +179,9 @@ export function completionLogprobsToBatch(
   final: boolean,
   path: string,
   skip = 0,
+  detail?: Detail,
 ): TokenBatch {
-  if (logprobs === null || logprobs === undefined) return new TokenBatchBuilder(sequenceId, segment, 1).build(final);
+  if (logprobs === null || logprobs === undefined) return detailedBuilder(sequenceId, segment, 1, detail).build(final);
   if (!isRecord(logprobs)) throw new RecordError('INVALID_RECORD', `${path} is ${describe(logprobs)}, not an object or null`);
   const values = logprobs.token_logprobs;
   if (!Array.isArray(values)) {
@@ -178,7 +195,8 @@ export function completionLogprobsToBatch(
   if (top !== undefined && top.length !== values.length) {
     throw new RecordError('INVALID_RECORD', `${path}.top_logprobs has ${top.length} entries but ${path}.token_logprobs has ${values.length}`);
   }
-  const builder = new TokenBatchBuilder(sequenceId, segment, values.length - skip);
+  const builder = detailedBuilder(sequenceId, segment, values.length - skip, detail);
+  const texts: string[] | undefined = detail === 'full' ? [] : undefined;
   for (let i = skip; i < values.length; i++) {
     const logprob = logprobAt(values[i], `${path}.token_logprobs[${i}]`);
     if (!builder.add(logprob)) continue;
@@ -186,11 +204,14 @@ export function completionLogprobsToBatch(
     if (entry !== undefined && entry !== null) {
       if (!isRecord(entry)) throw new RecordError('INVALID_RECORD', `${path}.top_logprobs[${i}] is ${describe(entry)}, not an object or null`);
       const alternatives: number[] = [];
+      if (texts !== undefined) texts.length = 0;
       for (const [token, value] of Object.entries(entry)) {
         const lp = logprobAt(value, `${path}.top_logprobs[${i}][${JSON.stringify(token)}]`);
-        if (lp !== null) alternatives.push(lp);
+        if (lp === null) continue;
+        alternatives.push(lp);
+        texts?.push(token);
       }
-      if (alternatives.length > 0) builder.setTopK(alternatives);
+      if (alternatives.length > 0) builder.setTopK(alternatives, texts);
     }
     const token = tokens?.[i];
     if (typeof token === 'string') builder.setText(token);
@@ -214,19 +235,19 @@ export function completionChoiceFinal(choice: JsonObject): boolean {
 }
 
 /** A whole Chat Completions response: one final completion batch per choice. */
-export function decodeChatResponse(record: JsonObject, baseId: string, path = ''): ScoredItem[] {
+export function decodeChatResponse(record: JsonObject, baseId: string, path = '', detail?: Detail): ScoredItem[] {
   const items: ScoredItem[] = [];
   forEachChoice(record, path, (choice, index, choicePath) => {
-    items.push(chatLogprobsToBatch(choice.logprobs, sequenceIdFor(baseId, index), true, `${choicePath}.logprobs`));
+    items.push(chatLogprobsToBatch(choice.logprobs, sequenceIdFor(baseId, index), true, `${choicePath}.logprobs`, detail));
   });
   return items;
 }
 
 /** One `chat.completion.chunk`: one batch per choice, final when its finish_reason is set. */
-export function decodeChatChunk(record: JsonObject, baseId: string, path = ''): ScoredItem[] {
+export function decodeChatChunk(record: JsonObject, baseId: string, path = '', detail?: Detail): ScoredItem[] {
   const items: ScoredItem[] = [];
   forEachChoice(record, path, (choice, index, choicePath) => {
-    items.push(chatLogprobsToBatch(choice.logprobs, sequenceIdFor(baseId, index), finishedChoice(choice), `${choicePath}.logprobs`));
+    items.push(chatLogprobsToBatch(choice.logprobs, sequenceIdFor(baseId, index), finishedChoice(choice), `${choicePath}.logprobs`, detail));
   });
   return items;
 }
@@ -239,13 +260,13 @@ export function decodeChatChunk(record: JsonObject, baseId: string, path = ''): 
  * choices and prompts, and stop sequences are counted but cut from the logprobs), so all tokens
  * stay completion tokens.
  */
-export function decodeCompletionResponse(record: JsonObject, baseId: string, path = ''): ScoredItem[] {
+export function decodeCompletionResponse(record: JsonObject, baseId: string, path = '', detail?: Detail): ScoredItem[] {
   const usage = record.usage;
   const segment: Segment = isRecord(usage) && usage.completion_tokens === 0 ? 'prompt' : 'completion';
   const items: ScoredItem[] = [];
   forEachChoice(record, path, (choice, index, choicePath) => {
     items.push(
-      completionLogprobsToBatch(choice.logprobs, sequenceIdFor(baseId, index), segment, completionChoiceFinal(choice), `${choicePath}.logprobs`),
+      completionLogprobsToBatch(choice.logprobs, sequenceIdFor(baseId, index), segment, completionChoiceFinal(choice), `${choicePath}.logprobs`, 0, detail),
     );
   });
   return items;

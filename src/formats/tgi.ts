@@ -48,7 +48,7 @@ export const tgiAdapter: FormatAdapter = {
     if (!isRecord(details)) throw new RecordError('INVALID_RECORD', `details is ${describe(details)}, not an object`);
 
     const items: ScoredItem[] = [];
-    decodeSequence(details, 'details', context.fallbackId, items);
+    decodeSequence(details, 'details', context.fallbackId, items, context.detail);
 
     const bestOf = details.best_of_sequences;
     if (bestOf != null) {
@@ -59,7 +59,7 @@ export const tgiAdapter: FormatAdapter = {
         const sequence: unknown = bestOf[i];
         const path = `details.best_of_sequences[${i}]`;
         if (!isRecord(sequence)) throw new RecordError('INVALID_RECORD', `${path} is ${describe(sequence)}, not an object`);
-        decodeSequence(sequence, path, `${context.fallbackId}#${i + 1}`, items);
+        decodeSequence(sequence, path, `${context.fallbackId}#${i + 1}`, items, context.detail);
       }
     }
     return items;
@@ -67,11 +67,11 @@ export const tgiAdapter: FormatAdapter = {
 };
 
 /** One sequence (the main `details` or a best_of entry): its prefill and its tokens. */
-function decodeSequence(sequence: Record<string, unknown>, path: string, sequenceId: string, items: ScoredItem[]): void {
+function decodeSequence(sequence: Record<string, unknown>, path: string, sequenceId: string, items: ScoredItem[], detail: DecodeContext['detail']): void {
   const prefill = sequence.prefill;
   if (prefill != null) {
     if (!Array.isArray(prefill)) throw new RecordError('INVALID_RECORD', `${path}.prefill is ${describe(prefill)}, not an array`);
-    if (prefill.length > 0) items.push(collect(prefill, `${path}.prefill`, sequenceId, 'prompt', undefined, ''));
+    if (prefill.length > 0) items.push(collect(prefill, `${path}.prefill`, sequenceId, 'prompt', undefined, '', detail));
   }
 
   const tokens = sequence.tokens;
@@ -91,7 +91,7 @@ function decodeSequence(sequence: Record<string, unknown>, path: string, sequenc
       top = topTokens;
     }
   }
-  items.push(collect(tokens, `${path}.tokens`, sequenceId, 'completion', top, `${path}.top_tokens`));
+  items.push(collect(tokens, `${path}.tokens`, sequenceId, 'completion', top, `${path}.top_tokens`, detail));
 }
 
 function collect(
@@ -101,9 +101,13 @@ function collect(
   segment: Segment,
   top: unknown[] | undefined,
   topPath: string,
+  detail: DecodeContext['detail'],
 ): ReturnType<TokenBatchBuilder['build']> {
   const builder = new TokenBatchBuilder(sequenceId, segment, list.length, path);
+  if (detail === 'full') builder.keepAlternatives();
   const alternatives: number[] = [];
+  // The alternatives' texts, collected only with detail 'full' (for the audit's heat-map and top-k check).
+  const texts: string[] | undefined = detail === 'full' ? [] : undefined;
   for (let i = 0; i < list.length; i++) {
     const token: unknown = list[i];
     if (!isRecord(token)) throw new RecordError('INVALID_RECORD', `${path}[${i}] is ${describe(token)}, not a token object`);
@@ -116,12 +120,14 @@ function collect(
       if (row == null) continue;
       if (!Array.isArray(row)) throw new RecordError('INVALID_RECORD', `${topPath}[${i}] is ${describe(row)}, not an array`);
       alternatives.length = 0;
+      if (texts !== undefined) texts.length = 0;
       for (let j = 0; j < row.length; j++) {
         const alt: unknown = row[j];
         if (!isRecord(alt)) throw new RecordError('INVALID_RECORD', `${topPath}[${i}][${j}] is ${describe(alt)}, not a token object`);
         alternatives.push(checkLogprob(alt.logprob, `${topPath}[${i}][${j}]`));
+        texts?.push(typeof alt.text === 'string' ? alt.text : '');
       }
-      if (alternatives.length > 0) builder.setTopK(alternatives);
+      if (alternatives.length > 0) builder.setTopK(alternatives, texts);
     }
   }
   return builder.build(true);

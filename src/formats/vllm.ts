@@ -20,6 +20,8 @@ import {
   completionLogprobsToBatch,
   decodeChatChunk,
   decodeChatResponse,
+  type Detail,
+  detailedBuilder,
   forEachChoice,
   isRecord,
   type JsonObject,
@@ -30,7 +32,7 @@ import {
   sequenceIdFor,
 } from './openai-logprobs.js';
 import type { ScoredItem, TokenBatch } from './scored-batch.js';
-import { describe, TokenBatchBuilder } from './token-batch-builder.js';
+import { describe } from './token-batch-builder.js';
 
 export const vllmAdapter: FormatAdapter = {
   name: 'vllm',
@@ -40,7 +42,7 @@ export const vllmAdapter: FormatAdapter = {
   },
   decode(record: unknown, context: DecodeContext): ScoredItem[] {
     if (!isRecord(record)) throw new RecordError('INVALID_RECORD', `a vLLM response must be an object, got ${describe(record)}`);
-    return decodeVllmResponse(record, recordId(record.id, context.fallbackId));
+    return decodeVllmResponse(record, recordId(record.id, context.fallbackId), '', context.detail);
   },
 };
 
@@ -55,18 +57,18 @@ export function hasPromptLogprobs(record: unknown): boolean {
 }
 
 /** A vLLM chat or completion response, under the given sequence base id (Batch API lines pass custom_id). */
-export function decodeVllmResponse(record: JsonObject, baseId: string, path = ''): ScoredItem[] {
+export function decodeVllmResponse(record: JsonObject, baseId: string, path = '', detail?: Detail): ScoredItem[] {
   const items: ScoredItem[] = [];
   const chunk = looksLikeChatChunk(record);
   const chat = chunk || looksLikeChatCompletion(record);
   if (record.prompt_logprobs !== undefined && record.prompt_logprobs !== null) {
     // Chat: one prompt shared by every choice; scored once, under choice 0's sequence.
     items.push(
-      promptLogprobsToBatch(record.prompt_logprobs, record.prompt_token_ids, baseId, !chunk, `${path}prompt_logprobs`, `${path}prompt_token_ids`),
+      promptLogprobsToBatch(record.prompt_logprobs, record.prompt_token_ids, baseId, !chunk, `${path}prompt_logprobs`, `${path}prompt_token_ids`, detail),
     );
   }
   if (chat) {
-    items.push(...(chunk ? decodeChatChunk(record, baseId, path) : decodeChatResponse(record, baseId, path)));
+    items.push(...(chunk ? decodeChatChunk(record, baseId, path, detail) : decodeChatResponse(record, baseId, path, detail)));
     return items;
   }
   // A bare top-level prompt_logprobs without choices still scores its prompt.
@@ -84,11 +86,12 @@ export function decodeVllmResponse(record: JsonObject, baseId: string, path = ''
         final,
         `${choicePath}.prompt_logprobs`,
         `${choicePath}.prompt_token_ids`,
+        detail,
       );
       items.push(batch);
       skip = echoedPromptLength(choice.logprobs, batch.logprobs.length + batch.unscored);
     }
-    items.push(completionLogprobsToBatch(choice.logprobs, sequenceId, 'completion', final, `${choicePath}.logprobs`, skip));
+    items.push(completionLogprobsToBatch(choice.logprobs, sequenceId, 'completion', final, `${choicePath}.logprobs`, skip, detail));
   });
   return items;
 }
@@ -119,6 +122,7 @@ export function promptLogprobsToBatch(
   final: boolean,
   path: string,
   idsPath: string,
+  detail?: Detail,
 ): TokenBatch {
   if (!Array.isArray(promptLogprobs)) throw new RecordError('INVALID_RECORD', `${path} is ${describe(promptLogprobs)}, not an array`);
   const positions: (Candidate[] | null)[] = new Array(promptLogprobs.length);
@@ -154,7 +158,7 @@ export function promptLogprobsToBatch(
     chosen[i] = pickPromptToken(candidates, k, `${path}[${i}]`, idsPath);
   }
 
-  const builder = new TokenBatchBuilder(sequenceId, 'prompt', positions.length);
+  const builder = detailedBuilder(sequenceId, 'prompt', positions.length, detail);
   for (let i = 0; i < positions.length; i++) {
     const candidates = positions[i];
     const token = chosen[i];
@@ -168,11 +172,14 @@ export function promptLogprobsToBatch(
       // The top-k alternatives: every entry, less the prompt token when it was appended outside the top-k.
       const alternatives = candidates.length > k ? candidates.filter((c) => c !== token) : candidates;
       const values: number[] = [];
+      const texts: string[] | undefined = detail === 'full' ? [] : undefined;
       for (const c of alternatives) {
         const lp = logprobAt(c.logprob, `${path}[${i}][${JSON.stringify(c.key)}].logprob`);
-        if (lp !== null) values.push(lp);
+        if (lp === null) continue;
+        values.push(lp);
+        texts?.push(typeof c.decoded === 'string' ? c.decoded : '');
       }
-      if (values.length > 0) builder.setTopK(values);
+      if (values.length > 0) builder.setTopK(values, texts);
     }
     if (typeof token.decoded === 'string') builder.setText(token.decoded);
   }

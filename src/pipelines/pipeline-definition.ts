@@ -1,7 +1,13 @@
+import { ANOMALY_KINDS, type AnomalyKind } from '../audit/anomaly-log.js';
+import { parsePath } from '../audit/dotted-path.js';
+import { RANK_METRICS, type RankMetric } from '../audit/sequence-scores.js';
 import { XentError } from '../errors.js';
 import { formatNames } from '../formats/registry.js';
 import type { FormatName } from '../formats/adapter.js';
 import type { Segment } from '../formats/scored-batch.js';
+
+export const PIPELINE_MODES = ['report', 'watch', 'audit', 'compare'] as const;
+export type PipelineMode = (typeof PIPELINE_MODES)[number];
 
 /**
  * A declarative pipeline (pipelines/*.json): data only, never code. Every field is checked here,
@@ -9,8 +15,11 @@ import type { Segment } from '../formats/scored-batch.js';
  */
 export interface PipelineDefinition {
   description?: string;
-  /** report (default): read the sources once. watch: follow them as a daemon (xent watch). */
-  mode?: 'report' | 'watch';
+  /**
+   * report (default): read the sources once (xent report). watch: follow them as a daemon (xent
+   * watch). audit: xent audit. compare: xent compare, `source.paths` being side A and side B.
+   */
+  mode?: PipelineMode;
   source: { paths: string[]; concurrency?: number; framing?: 'auto' | 'lines' | 'json-array' | 'json-value' };
   format?: FormatName | 'auto';
   segment?: Segment | 'all';
@@ -22,6 +31,20 @@ export interface PipelineDefinition {
   state?: string;
   /** watch: Prometheus metrics endpoint. */
   metrics?: { port: number; host?: string };
+  /** audit: worst and best sequences listed; compare: most-changed sequences listed. */
+  top?: number;
+  /** audit: --rank-by, --group-by, --max-groups, --detail-tokens. */
+  rank_by?: RankMetric;
+  group_by?: string;
+  max_groups?: number;
+  detail_tokens?: number;
+  /** compare: --key, --bootstrap, --seed, --partitions. */
+  key?: string;
+  bootstrap?: number;
+  seed?: number;
+  partitions?: number;
+  /** audit and compare: CI gates; a crossed one gives exit code 4. */
+  thresholds?: PipelineThresholds;
   outputs: PipelineOutput[];
   strict?: boolean;
   per_sequence?: boolean;
@@ -29,49 +52,101 @@ export interface PipelineDefinition {
 }
 
 export interface PipelineOutput {
-  /** text: the human report; json: one JSON object; ndjson: rolling lines (with windows) and the final one. */
-  type: 'text' | 'json' | 'ndjson';
+  /**
+   * report: text (the human report), json (one JSON object), ndjson (rolling lines with windows,
+   * and the final one). watch: ndjson. audit and compare: text, json, markdown, html.
+   */
+  type: 'text' | 'json' | 'ndjson' | 'markdown' | 'html';
   /** '-' for stdout (default). */
   path?: string;
 }
 
-const TOP_KEYS = new Set(['description', 'mode', 'state', 'metrics', 'source', 'format', 'segment', 'sentinels', 'vocab_size', 'windows', 'outputs', 'strict', 'per_sequence', 'dead_letter', '$schema']);
+/** The `--max-…` options of xent audit (the first four) and xent compare (the last). */
+export interface PipelineThresholds {
+  max_perplexity?: number;
+  max_p99_perplexity?: number;
+  max_bad_records?: number;
+  /** Per anomaly kind, or `all` for their total. */
+  max_anomalies?: Partial<Record<AnomalyKind | 'all', number>>;
+  max_mean_difference?: number;
+}
+
+const TOP_KEYS = new Set([
+  'description', 'mode', 'state', 'metrics', 'source', 'format', 'segment', 'sentinels', 'vocab_size', 'windows', 'outputs',
+  'strict', 'per_sequence', 'dead_letter', 'top', 'rank_by', 'group_by', 'max_groups', 'detail_tokens', 'key', 'bootstrap',
+  'seed', 'partitions', 'thresholds', '$schema',
+]);
+
+/**
+ * Fields that only some modes use; any other mode rejects them, naming the field. (watch accepts
+ * and ignores strict and per_sequence, as it always has.)
+ */
+const MODE_FIELDS: Record<string, readonly PipelineMode[]> = {
+  windows: ['report', 'watch'],
+  state: ['watch'],
+  metrics: ['watch'],
+  strict: ['report', 'watch'],
+  per_sequence: ['report', 'watch'],
+  vocab_size: ['report', 'watch', 'audit'],
+  top: ['audit', 'compare'],
+  rank_by: ['audit'],
+  group_by: ['audit'],
+  max_groups: ['audit'],
+  detail_tokens: ['audit'],
+  key: ['compare'],
+  bootstrap: ['compare'],
+  seed: ['compare'],
+  partitions: ['compare'],
+  thresholds: ['audit', 'compare'],
+};
+
+const OUTPUT_TYPES: Record<PipelineMode, readonly string[]> = {
+  report: ['text', 'json', 'ndjson'],
+  watch: ['ndjson'],
+  audit: ['text', 'json', 'markdown', 'html'],
+  compare: ['text', 'json', 'markdown', 'html'],
+};
+
+const THRESHOLD_KEYS: Record<'audit' | 'compare', readonly string[]> = {
+  audit: ['max_perplexity', 'max_p99_perplexity', 'max_bad_records', 'max_anomalies'],
+  compare: ['max_mean_difference'],
+};
+
+type Fail = (message: string) => never;
 
 export function parsePipeline(value: unknown, where: string): PipelineDefinition {
-  const fail = (message: string): never => {
+  const fail: Fail = (message) => {
     throw new XentError('INVALID_PIPELINE', `${where}: ${message}`);
   };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('expected a JSON object');
   const v = value as Record<string, unknown>;
   for (const key of Object.keys(v)) if (!TOP_KEYS.has(key)) fail(`unknown field \`${key}\``);
+  oneOf(v.mode, PIPELINE_MODES, 'mode', fail);
+  const mode = (v.mode ?? 'report') as PipelineMode;
+  for (const [key, modes] of Object.entries(MODE_FIELDS)) {
+    if (v[key] !== undefined && !modes.includes(mode)) fail(`\`${key}\` is for mode ${modes.join(' or ')}, not mode ${mode}`);
+  }
   const source = v.source as Record<string, unknown> | undefined;
   if (source === undefined || typeof source !== 'object' || source === null) fail('expected `source` to be an object with `paths`');
   const paths = (source as Record<string, unknown>).paths;
   if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string' && p !== '')) {
     fail('expected `source.paths` to be a non-empty array of paths (files, directories, or "-")');
   }
-  const concurrency = (source as Record<string, unknown>).concurrency;
-  if (concurrency !== undefined && (!Number.isInteger(concurrency) || (concurrency as number) < 1)) {
-    fail(`expected \`source.concurrency\` to be an integer from 1 and up, got ${JSON.stringify(concurrency)}`);
+  if (mode === 'compare' && (paths as unknown[]).length !== 2) {
+    fail(`a compare pipeline has exactly two \`source.paths\`, side A then side B, got ${(paths as unknown[]).length}`);
   }
+  integer((source as Record<string, unknown>).concurrency, 'source.concurrency', 1, fail);
   const framing = (source as Record<string, unknown>).framing;
   oneOf(framing, ['auto', 'lines', 'json-array', 'json-value'], 'source.framing', fail);
   oneOf(v.format, ['auto', ...formatNames], 'format', fail);
   oneOf(v.segment, ['all', 'prompt', 'completion'], 'segment', fail);
   oneOf(v.sentinels, ['include', 'exclude'], 'sentinels', fail);
-  if (v.vocab_size !== undefined && (!Number.isInteger(v.vocab_size) || (v.vocab_size as number) < 1)) {
-    fail(`expected \`vocab_size\` to be an integer from 1 and up, got ${JSON.stringify(v.vocab_size)}`);
-  }
-  oneOf(v.mode, ['report', 'watch'], 'mode', fail);
-  const watching = v.mode === 'watch';
+  integer(v.vocab_size, 'vocab_size', 1, fail);
+  const watching = mode === 'watch';
   if (v.windows !== undefined) {
     const w = (v.windows ?? {}) as Record<string, unknown>;
     for (const key of Object.keys(w)) if (!['every', 'interval', 'tokens'].includes(key)) fail(`unknown field \`windows.${key}\``);
-    for (const key of watching ? ['tokens'] : ['every']) {
-      if (w[key] !== undefined && (!Number.isInteger(w[key]) || (w[key] as number) < 1)) {
-        fail(`expected \`windows.${key}\` to be an integer from 1 and up, got ${JSON.stringify(w[key])}`);
-      }
-    }
+    for (const key of watching ? ['tokens'] : ['every']) integer(w[key], `windows.${key}`, 1, fail);
     if (watching && w.every !== undefined) fail('`windows.every` is for mode report; a watch pipeline uses `windows.interval` and `windows.tokens`');
     if (!watching && (w.interval !== undefined || w.tokens !== undefined)) fail('`windows.interval` and `windows.tokens` are for mode watch');
     if (w.interval !== undefined && (typeof w.interval !== 'string' || !/^\d+(\.\d+)?(ms|s|m|h)?$/.test(w.interval))) {
@@ -79,7 +154,6 @@ export function parsePipeline(value: unknown, where: string): PipelineDefinition
     }
   }
   if (v.state !== undefined && (typeof v.state !== 'string' || v.state === '')) fail('expected `state` to be a directory path');
-  if (!watching && (v.state !== undefined || v.metrics !== undefined)) fail('`state` and `metrics` are for mode watch');
   if (v.metrics !== undefined) {
     const m = v.metrics as Record<string, unknown> | null;
     if (m === null || !Number.isInteger(m.port) || (m.port as number) < 0 || (m.port as number) > 65535) fail('expected `metrics.port` to be a port number');
@@ -89,12 +163,14 @@ export function parsePipeline(value: unknown, where: string): PipelineDefinition
     const outs = (Array.isArray(v.outputs) ? v.outputs : []) as Record<string, unknown>[];
     if (outs.length !== 1 || outs[0]?.type !== 'ndjson') fail('a watch pipeline has exactly one output, of type ndjson');
   }
+  checkAuditAndCompareFields(v, fail);
+  if (mode === 'audit' || mode === 'compare') checkThresholds(v.thresholds, mode, fail);
   if (!Array.isArray(v.outputs) || v.outputs.length === 0) fail('expected `outputs` to be a non-empty array');
   const outputs = v.outputs as unknown[];
   outputs.forEach((o, i) => {
     if (o === null || typeof o !== 'object') fail(`expected \`outputs[${i}]\` to be an object`);
     const out = o as Record<string, unknown>;
-    oneOf(out.type, ['text', 'json', 'ndjson'], `outputs[${i}].type`, fail, true);
+    oneOf(out.type, OUTPUT_TYPES[mode], `outputs[${i}].type`, fail, true);
     if (out.path !== undefined && (typeof out.path !== 'string' || out.path === '')) fail(`expected \`outputs[${i}].path\` to be a path or "-"`);
   });
   const toStdout = outputs.filter((o) => ((o as PipelineOutput).path ?? '-') === '-');
@@ -106,7 +182,66 @@ export function parsePipeline(value: unknown, where: string): PipelineDefinition
   return v as unknown as PipelineDefinition;
 }
 
-function oneOf(value: unknown, allowed: readonly string[], field: string, fail: (m: string) => never, required = false): void {
+/** The audit and compare options; MODE_FIELDS has already kept each to its modes. */
+function checkAuditAndCompareFields(v: Record<string, unknown>, fail: Fail): void {
+  integer(v.top, 'top', 0, fail);
+  oneOf(v.rank_by, RANK_METRICS, 'rank_by', fail);
+  dottedPath(v.group_by, 'group_by', fail);
+  integer(v.max_groups, 'max_groups', 1, fail);
+  integer(v.detail_tokens, 'detail_tokens', 0, fail);
+  dottedPath(v.key, 'key', fail);
+  integer(v.bootstrap, 'bootstrap', 10, fail);
+  if (v.seed !== undefined && !Number.isInteger(v.seed)) fail(`expected \`seed\` to be an integer, got ${JSON.stringify(v.seed)}`);
+  integer(v.partitions, 'partitions', 1, fail);
+}
+
+function checkThresholds(value: unknown, mode: 'audit' | 'compare', fail: Fail): void {
+  if (value === undefined) return;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('expected `thresholds` to be an object');
+  const t = value as Record<string, unknown>;
+  for (const key of Object.keys(t)) {
+    if (!THRESHOLD_KEYS[mode].includes(key)) fail(`unknown field \`thresholds.${key}\` for mode ${mode} (it has ${THRESHOLD_KEYS[mode].join(', ')})`);
+  }
+  for (const key of ['max_perplexity', 'max_p99_perplexity'] as const) {
+    if (t[key] !== undefined && !(typeof t[key] === 'number' && t[key] >= 1)) {
+      fail(`expected \`thresholds.${key}\` to be a number from 1 and up, got ${JSON.stringify(t[key])}`);
+    }
+  }
+  integer(t.max_bad_records, 'thresholds.max_bad_records', 0, fail);
+  if (t.max_mean_difference !== undefined && !(typeof t.max_mean_difference === 'number' && Number.isFinite(t.max_mean_difference))) {
+    fail(`expected \`thresholds.max_mean_difference\` to be a number (nats), got ${JSON.stringify(t.max_mean_difference)}`);
+  }
+  const anomalies = t.max_anomalies;
+  if (anomalies === undefined) return;
+  if (anomalies === null || typeof anomalies !== 'object' || Array.isArray(anomalies)) {
+    fail('expected `thresholds.max_anomalies` to be an object of anomaly kind → limit, e.g. {"sentinel": 0}');
+  }
+  for (const [kind, limit] of Object.entries(anomalies as Record<string, unknown>)) {
+    if (kind !== 'all' && !(ANOMALY_KINDS as readonly string[]).includes(kind)) {
+      fail(`unknown anomaly kind \`thresholds.max_anomalies.${kind}\` (kinds: all, ${ANOMALY_KINDS.join(', ')})`);
+    }
+    integer(limit, `thresholds.max_anomalies.${kind}`, 0, fail);
+  }
+}
+
+function integer(value: unknown, field: string, min: number, fail: Fail): void {
+  if (value !== undefined && (!Number.isInteger(value) || (value as number) < min)) {
+    fail(`expected \`${field}\` to be an integer from ${min} and up, got ${JSON.stringify(value)}`);
+  }
+}
+
+function dottedPath(value: unknown, field: string, fail: Fail): void {
+  if (value === undefined) return;
+  let valid = typeof value === 'string';
+  try {
+    if (valid) parsePath(value as string, field);
+  } catch {
+    valid = false;
+  }
+  if (!valid) fail(`expected \`${field}\` to be a dotted path like model or response.body.model, got ${JSON.stringify(value)}`);
+}
+
+function oneOf(value: unknown, allowed: readonly string[], field: string, fail: Fail, required = false): void {
   if (value === undefined && !required) return;
   if (typeof value !== 'string' || !allowed.includes(value)) {
     fail(`expected \`${field}\` to be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);

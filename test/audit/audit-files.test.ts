@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { auditFiles } from '../../src/audit/audit-files.js';
 import type { AuditReport } from '../../src/audit/audit-report.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
+import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { runAudit } from './audit-cli.js';
 import { generateCorpus, MODELS, type GeneratedCorpus } from './generated-corpus.js';
 
 const dir = tempDir('xent-audit-');
@@ -105,7 +105,7 @@ describe('xent audit (command)', () => {
   });
 
   it('--json follows the contract: worst entries, quantiles, anomalies, bad_records, groups', async () => {
-    const { code, stdout } = await runAudit([corpus.path, '--json', '--top', '2', '--group-by', 'model']);
+    const { code, stdout } = await runCli(['audit', corpus.path, '--json', '--top', '2', '--group-by', 'model']);
     expect(code).toBe(EXIT.OK);
     const json = JSON.parse(stdout);
     expect(Object.keys(json.worst[0])).toEqual(expect.arrayContaining(['id', 'cross_entropy', 'perplexity', 'tokens', 'file', 'line']));
@@ -118,20 +118,20 @@ describe('xent audit (command)', () => {
   });
 
   it('a crossed threshold is named on stderr and exits 4; thresholds that hold exit 0', async () => {
-    const crossed = await runAudit([corpus.path, '--max-anomalies', 'sentinel=0', '--max-bad-records', '5']);
+    const crossed = await runCli(['audit', corpus.path, '--max-anomalies', 'sentinel=0', '--max-bad-records', '5']);
     expect(crossed.code).toBe(EXIT.THRESHOLD);
     expect(crossed.stderr).toMatch(/threshold crossed: --max-anomalies sentinel 0: 1/);
     expect(crossed.stderr).not.toMatch(/--max-bad-records/);
-    const held = await runAudit([corpus.path, '--max-anomalies', 'sentinel=1', '--max-bad-records', '3', '--max-perplexity', '1e300']);
+    const held = await runCli(['audit', corpus.path, '--max-anomalies', 'sentinel=1', '--max-bad-records', '3', '--max-perplexity', '1e300']);
     expect(held.code).toBe(EXIT.OK);
     expect(held.stdout).toMatch(/thresholds: 0 crossed of 3/);
-    const groups = await runAudit([corpus.path, '--group-by', 'model', '--max-anomalies', 'sentinel=0', '--json']);
+    const groups = await runCli(['audit', corpus.path, '--group-by', 'model', '--max-anomalies', 'sentinel=0', '--json']);
     expect(JSON.parse(groups.stdout).thresholds.filter((t: { crossed: boolean }) => t.crossed).map((t: { group?: string }) => t.group ?? 'corpus')).toEqual(['corpus', 'a']);
   });
 
   it('--dead-letter writes each bad line as NDJSON {file, line, offset, reason, raw}', async () => {
     const dead = join(dir, 'dead.ndjson');
-    await runAudit([corpus.path, '--dead-letter', dead]);
+    await runCli(['audit', corpus.path, '--dead-letter', dead]);
     const rows = readFileSync(dead, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(rows.map((r) => r.line)).toEqual(corpus.badLines);
     const lines = readFileSync(corpus.path, 'utf8').split('\n');
@@ -144,18 +144,18 @@ describe('xent audit (command)', () => {
   });
 
   it('prints a readable text report and Markdown', async () => {
-    const text = await runAudit([corpus.path, '--top', '2']);
+    const text = await runCli(['audit', corpus.path, '--top', '2']);
     expect(text.stdout).toMatch(/worst\n.*sentinel-seq/);
     expect(text.stdout).toMatch(/duplicate_id\s+2/);
-    const md = await runAudit([corpus.path, '--markdown', '--top', '2']);
+    const md = await runCli(['audit', corpus.path, '--markdown', '--top', '2']);
     expect(md.stdout).toMatch(/^# xent audit/);
     expect(md.stdout).toMatch(/\| sentinel-seq \|/);
   });
 
   it('rejects bad options with messages that quote the option', async () => {
-    expect((await runAudit([corpus.path, '--max-anomalies', 'bogus=1'])).stderr).toMatch(/`--max-anomalies`/);
-    expect((await runAudit([corpus.path, '--top', '-1'])).stderr).toMatch(/`--top`/);
-    expect((await runAudit([corpus.path, '--group-by', 'a..b'])).stderr).toMatch(/`--group-by`/);
-    expect((await runAudit(['/nonexistent/x.jsonl'])).code).toBe(EXIT.INPUT);
+    expect((await runCli(['audit', corpus.path, '--max-anomalies', 'bogus=1'])).stderr).toMatch(/`--max-anomalies`/);
+    expect((await runCli(['audit', corpus.path, '--top', '-1'])).stderr).toMatch(/`--top`/);
+    expect((await runCli(['audit', corpus.path, '--group-by', 'a..b'])).stderr).toMatch(/`--group-by`/);
+    expect((await runCli(['audit', '/nonexistent/x.jsonl'])).code).toBe(EXIT.INPUT);
   });
 });

@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compareFiles } from '../../src/compare/compare-files.js';
 import type { CompareReport } from '../../src/compare/compare-report.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
+import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { seeded } from '../audit/generated-corpus.js';
-import { runCompare } from './compare-cli.js';
 
 const dir = tempDir('xent-compare-');
 
@@ -103,14 +103,15 @@ describe('xent compare (command)', () => {
   });
 
   it('prints text, JSON, and exits 4 when --max-mean-difference is crossed', async () => {
-    const text = await runCompare([data.a, data.b, '--top', '2']);
+    const text = await runCli(['compare', data.a, data.b, '--top', '2']);
     expect(text.code).toBe(EXIT.OK);
     expect(text.stdout).toMatch(/matched sequences\s+1,990/);
-    const json = JSON.parse((await runCompare([data.a, data.b, '--json'])).stdout);
+    const json = JSON.parse((await runCli(['compare', data.a, data.b, '--json'])).stdout);
     expect(json.matched).toBe(1990);
-    const gate = await runCompare([data.a, data.b, '--max-mean-difference', '-1']);
+    const gate = await runCli(['compare', data.a, data.b, '--max-mean-difference', '-1']);
     expect(gate.code).toBe(EXIT.THRESHOLD);
     expect(gate.stderr).toMatch(/threshold crossed: --max-mean-difference -1/);
-    expect((await runCompare([data.a, data.b, '--bootstrap', '3'])).stderr).toMatch(/`--bootstrap`/);
+    expect((await runCli(['compare', data.a, data.b, '--bootstrap', '3'])).stderr).toMatch(/`--bootstrap`/);
+    expect((await runCli(['compare', data.a, data.b, '--max-mean-difference', 'big'])).stderr).toMatch(/`--max-mean-difference` to be a number/);
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { RecordError } from '../../src/errors.js';
 import { llamaCppAdapter } from '../../src/formats/llama-cpp.js';
 import { asTokenBatches } from '../helpers/as-token-batches.js';
+import { alternativePairs, decodeWithDetail } from '../helpers/decode-with-detail.js';
 import { expectRobustAdapter } from '../helpers/expect-robust-adapter.js';
 import { readJsonLines } from '../helpers/read-json-lines.js';
 
@@ -139,5 +140,66 @@ describe('llama-cpp decode', () => {
 describe('llama-cpp robustness', () => {
   it('detect never throws; decode returns or throws RecordError, never a TypeError (property)', () => {
     expectRobustAdapter(llamaCppAdapter, fc.oneof(fc.jsonValue(), fc.record({ content: fc.jsonValue(), stop: fc.jsonValue(), id_slot: fc.jsonValue(), index: fc.jsonValue(), completion_probabilities: fc.oneof(fc.jsonValue(), fc.array(fc.record({ content: fc.jsonValue(), token: fc.jsonValue(), bytes: fc.jsonValue(), logprob: fc.jsonValue(), prob: fc.jsonValue(), probs: fc.oneof(fc.jsonValue(), fc.array(fc.record({ tok_str: fc.jsonValue(), prob: fc.jsonValue() }))), top_logprobs: fc.oneof(fc.jsonValue(), fc.array(fc.record({ logprob: fc.jsonValue() }))), top_probs: fc.jsonValue() }, { requiredKeys: [] }))) }, { requiredKeys: [] })));
+  });
+});
+
+describe('llama-cpp with detail: full (alternatives for the audit)', () => {
+  const ctx = { fallbackId: 'runs/a.jsonl:3' };
+
+  it('current form: top_logprobs with their token text', () => {
+    const [batch] = decodeWithDetail(llamaCppAdapter, load('completion.json'), ctx);
+    // Expected: the fixture's completion_probabilities[].top_logprobs, token → logprob.
+    expect(alternativePairs(batch)).toEqual([
+      [
+        [' Paris', -0.0732421875],
+        [' a', -3.25],
+      ],
+      [
+        ['.', -0.5],
+        [',', -3.4028234663852886e38],
+      ],
+      [],
+    ]);
+  });
+
+  it('post-sampling form: top_probs as ln p with their token text', () => {
+    const [batch] = decodeWithDetail(llamaCppAdapter, load('post-sampling.json'), ctx);
+    // python3 -c "import math; print(math.log(0.5), math.log(0.25))"  -> -0.6931471805599453 -1.3862943611198906
+    expect(alternativePairs(batch)).toEqual([
+      [
+        [' Paris', -0.6931471805599453],
+        [' a', -1.3862943611198906],
+      ],
+    ]);
+  });
+
+  it('old form: probs with tok_str as text', () => {
+    const [batch] = decodeWithDetail(llamaCppAdapter, load('legacy.json'), ctx);
+    // python3 -c "import math; print(math.log(0.75), math.log(0.125), math.log(0.5), math.log(0.25))"
+    //   -> -0.2876820724517809 -2.0794415416798357 -0.6931471805599453 -1.3862943611198906
+    expect(alternativePairs(batch)).toEqual([
+      [
+        [' Par', -0.2876820724517809],
+        [' the', -2.0794415416798357],
+        [' a', Number.NEGATIVE_INFINITY],
+      ],
+      [
+        ['is', -0.6931471805599453],
+        ['ma', -1.3862943611198906],
+      ],
+    ]);
+  });
+
+  it('a null alternative logprob is left out of both the values and the texts; stream pieces and ends keep detail too', () => {
+    const record = {
+      content: ' x',
+      stop: true,
+      completion_probabilities: [{ id: 1, token: ' x', logprob: -1, top_logprobs: [{ id: 2, token: ' y', logprob: null }, { id: 1, token: ' x', logprob: -1 }] }],
+    };
+    expect(alternativePairs(decodeWithDetail(llamaCppAdapter, record, ctx)[0])).toEqual([[[' x', -1]]]);
+    const [piece] = decodeWithDetail(llamaCppAdapter, lines('stream.jsonl')[0], ctx);
+    expect(alternativePairs(piece)).toEqual([[[' Paris', -0.0732421875]]]);
+    const [end] = decodeWithDetail(llamaCppAdapter, lines('stream.jsonl')[2], ctx);
+    expect(alternativePairs(end)).toEqual([]);
   });
 });

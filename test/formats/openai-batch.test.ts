@@ -10,6 +10,7 @@ import { openAiCompletionAdapter } from '../../src/formats/openai-completion.js'
 import type { FailedRequest, ScoredItem, TokenBatch } from '../../src/formats/scored-batch.js';
 import { vllmAdapter } from '../../src/formats/vllm.js';
 import { expectRecordError } from '../helpers/expect-record-error.js';
+import { alternativePairs, decodeWithDetail } from '../helpers/decode-with-detail.js';
 import { readJsonLines } from '../helpers/read-json-lines.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -186,5 +187,50 @@ describe('openai-batch decode', () => {
         }
       }),
     );
+  });
+});
+
+describe('openai-batch with detail: full (alternatives for the audit)', () => {
+  it('passes detail to the chat, completion and vLLM bodies it holds', () => {
+    const chatLine = line(
+      'request-1',
+      ok(
+        chatBody([
+          {
+            ...chatChoice(0, [['Yes', -0.02]]),
+            logprobs: { content: [{ token: 'Yes', logprob: -0.02, bytes: null, top_logprobs: [{ token: 'Yes', logprob: -0.02, bytes: null }, { token: 'No', logprob: -4, bytes: null }] }], refusal: null },
+          },
+        ]),
+      ),
+    );
+    const [chat] = decodeWithDetail(openAiBatchAdapter, chatLine, ctx);
+    expect(chat?.sequenceId).toBe('request-1');
+    expect(alternativePairs(chat)).toEqual([
+      [
+        ['Yes', -0.02],
+        ['No', -4],
+      ],
+    ]);
+
+    const completionBody = {
+      id: 'cmpl-1',
+      object: 'text_completion',
+      choices: [{ index: 0, text: ' 4', finish_reason: 'length', logprobs: { tokens: [' 4'], token_logprobs: [-0.5], top_logprobs: [{ ' 4': -0.5, ' four': -1.5 }], text_offset: [0] } }],
+      usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
+    };
+    const [completion] = decodeWithDetail(openAiBatchAdapter, line('request-2', ok(completionBody)), ctx);
+    expect(alternativePairs(completion)).toEqual([
+      [
+        [' 4', -0.5],
+        [' four', -1.5],
+      ],
+    ]);
+
+    // vLLM's run_batch line: prompt_logprobs=0 (no alternatives) and top_logprobs: [] on the completion
+    const vllmLine = readLines('test/fixtures/openai-batch/vllm-run-batch.jsonl')[0];
+    const [prompt, generated] = decodeWithDetail(openAiBatchAdapter, vllmLine, ctx);
+    expect(prompt?.segment).toBe('prompt');
+    expect(alternativePairs(prompt)).toEqual([[], [], []]);
+    expect(alternativePairs(generated)).toEqual([[], [], []]);
   });
 });

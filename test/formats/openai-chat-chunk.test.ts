@@ -9,6 +9,7 @@ import { openAiCompletionAdapter } from '../../src/formats/openai-completion.js'
 import type { TokenBatch } from '../../src/formats/scored-batch.js';
 import { vllmAdapter } from '../../src/formats/vllm.js';
 import { asTokenBatches } from '../helpers/as-token-batches.js';
+import { alternativePairs, decodeWithDetail } from '../helpers/decode-with-detail.js';
 import { expectRecordError } from '../helpers/expect-record-error.js';
 import { sharedFixture } from '../helpers/shared-fixture.js';
 
@@ -169,5 +170,37 @@ describe('openai-chat-chunk decode', () => {
         }
       }),
     );
+  });
+});
+
+describe('openai-chat-chunk with detail: full (alternatives for the audit)', () => {
+  it("keeps each streamed token's alternatives with their text, per choice", () => {
+    const withTop = (index: number, token: string, logprob: number, top: [string, number][]) => ({
+      ...tokenChoice(index, token, logprob),
+      logprobs: { content: [{ token, logprob, bytes: null, top_logprobs: top.map(([t, lp]) => ({ token: t, logprob: lp, bytes: null })) }], refusal: null },
+    });
+    const record = chunk([
+      withTop(0, 'Foo', -0.25, [
+        ['Foo', -0.25],
+        ['Bar', -1.75],
+      ]),
+      withTop(1, 'Baz', -3, [['Qux', -0.125]]),
+    ]);
+    const batches = decodeWithDetail(openAiChatChunkAdapter, record, ctx);
+    expect(batches.map((b) => b.sequenceId)).toEqual(['chatcmpl-ABfw5EzoqmfXjnnsXY7Yd8OC6tb3c', 'chatcmpl-ABfw5EzoqmfXjnnsXY7Yd8OC6tb3c#1']);
+    expect(batches.map(alternativePairs)).toEqual([
+      [
+        [
+          ['Foo', -0.25],
+          ['Bar', -1.75],
+        ],
+      ],
+      [[['Qux', -0.125]]],
+    ]);
+  });
+
+  it('a token with top_logprobs: [] has no alternatives', () => {
+    const [batch] = decodeWithDetail(openAiChatChunkAdapter, chunk([tokenChoice(0, 'Foo', -0.1)]), ctx);
+    expect(alternativePairs(batch)).toEqual([[]]);
   });
 });

@@ -11,6 +11,7 @@ import { openAiCompletionAdapter } from '../../src/formats/openai-completion.js'
 import { chatLogprobsToBatch } from '../../src/formats/openai-logprobs.js';
 import { vllmAdapter } from '../../src/formats/vllm.js';
 import { asTokenBatches } from '../helpers/as-token-batches.js';
+import { alternativePairs, decodeWithDetail } from '../helpers/decode-with-detail.js';
 import { expectRecordError } from '../helpers/expect-record-error.js';
 import { sharedFixture } from '../helpers/shared-fixture.js';
 
@@ -270,5 +271,50 @@ describe('openai-chat decode', () => {
         else expect(Array.from(batch.bytes ?? [])).toEqual([...content.map(() => 1), ...refusal.map(() => Number.NaN)]);
       }),
     );
+  });
+});
+
+describe('openai-chat with detail: full (alternatives for the audit)', () => {
+  it("keeps each token's alternatives with their token text, content then refusal; a null alternative is left out of both", () => {
+    const record = chat([
+      entry('Hello', -0.31326166, [
+        ['Hello', -0.31326166],
+        ['Hi', -1.3132616],
+      ]),
+      entry('!', -0.0010327),
+      {
+        token: ' there',
+        logprob: -2,
+        bytes: null,
+        top_logprobs: [
+          { token: ' world', logprob: -0.5, bytes: null },
+          { token: ' x', logprob: null, bytes: null },
+          { token: ' there', logprob: -2, bytes: null },
+        ],
+      },
+    ]);
+    const choice = record.choices[0] as { logprobs: { content: unknown; refusal: unknown } };
+    choice.logprobs.refusal = [entry(' sorry', -1.5, [[' sorry', -1.5]])];
+    const [batch] = decodeWithDetail(openAiChatAdapter, record, ctx);
+    // Expected: the record's top_logprobs entries as written above, nulls dropped.
+    expect(alternativePairs(batch)).toEqual([
+      [
+        ['Hello', -0.31326166],
+        ['Hi', -1.3132616],
+      ],
+      [],
+      [
+        [' world', -0.5],
+        [' there', -2],
+      ],
+      [[' sorry', -1.5]],
+    ]);
+  });
+
+  it('gives an empty batch an empty alternatives list (logprobs null)', () => {
+    const record = chat([]);
+    (record.choices[0] as { logprobs: unknown }).logprobs = null;
+    const [batch] = decodeWithDetail(openAiChatAdapter, record, ctx);
+    expect(alternativePairs(batch)).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { openAiCompletionAdapter } from '../../src/formats/openai-completion.js'
 import type { TokenBatch } from '../../src/formats/scored-batch.js';
 import { vllmAdapter } from '../../src/formats/vllm.js';
 import { asTokenBatches } from '../helpers/as-token-batches.js';
+import { alternativePairs, decodeWithDetail } from '../helpers/decode-with-detail.js';
 import { expectRecordError } from '../helpers/expect-record-error.js';
 import { sharedFixture } from '../helpers/shared-fixture.js';
 
@@ -201,5 +202,34 @@ describe('openai-completion decode', () => {
         }
       }),
     );
+  });
+});
+
+describe('openai-completion with detail: full (alternatives for the audit)', () => {
+  it('takes the alternatives\' texts from the keys of each top_logprobs object', () => {
+    const [batch] = decodeWithDetail(openAiCompletionAdapter, completion(paris), ctx);
+    // Expected: `paris.top_logprobs` above, key → value.
+    expect(alternativePairs(batch)).toEqual([
+      [
+        [' Paris', -0.0071135117],
+        [' The', -5.0352926],
+      ],
+      [
+        ['.', -0.5839458],
+        ['\n', -0.8152571],
+      ],
+    ]);
+  });
+
+  it('a null top_logprobs entry (the echoed first prompt token) gives no alternatives', () => {
+    const echo = { tokens: ['The', ' sky'], token_logprobs: [null, -4.5], top_logprobs: [null, { ' sky': -4.5, ' cat': -2.25 }], text_offset: [0, 3] };
+    const [batch] = decodeWithDetail(openAiCompletionAdapter, completion(echo, { usage: { prompt_tokens: 2, completion_tokens: 0, total_tokens: 2 } }), ctx);
+    expect(batch?.segment).toBe('prompt');
+    expect(alternativePairs(batch)).toEqual([
+      [
+        [' sky', -4.5],
+        [' cat', -2.25],
+      ],
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { RecordError } from '../../src/errors.js';
 import { tgiAdapter } from '../../src/formats/tgi.js';
 import { asTokenBatches } from '../helpers/as-token-batches.js';
+import { alternativePairs, decodeWithDetail } from '../helpers/decode-with-detail.js';
 import { exactSumReference } from '../helpers/exact-reference.js';
 import { expectRobustAdapter } from '../helpers/expect-robust-adapter.js';
 import { sharedFixture } from '../helpers/shared-fixture.js';
@@ -175,5 +176,41 @@ describe('tgi over the shared real-world fixtures', () => {
 describe('tgi robustness', () => {
   it('detect never throws; decode returns or throws RecordError, never a TypeError (property)', () => {
     expectRobustAdapter(tgiAdapter, fc.oneof(fc.jsonValue(), fc.record({ generated_text: fc.jsonValue(), details: fc.oneof(fc.jsonValue(), fc.record({ prefill: fc.oneof(fc.jsonValue(), fc.array(fc.record({ logprob: fc.jsonValue(), text: fc.jsonValue() }))), tokens: fc.oneof(fc.jsonValue(), fc.array(fc.record({ logprob: fc.jsonValue(), text: fc.jsonValue() }))), top_tokens: fc.oneof(fc.jsonValue(), fc.array(fc.array(fc.record({ logprob: fc.jsonValue() })))), best_of_sequences: fc.jsonValue() }, { requiredKeys: [] })) }, { requiredKeys: [] })));
+  });
+});
+
+describe('tgi with detail: full (alternatives for the audit)', () => {
+  it("keeps each completion token's top_tokens with their text, for the main and best_of sequences; prefill has none", () => {
+    const batches = decodeWithDetail(tgiAdapter, load('best-of-top-tokens.json'), ctx);
+    expect(batches.map((b) => [b.sequenceId, b.segment])).toEqual([
+      ['x.json:1', 'prompt'],
+      ['x.json:1', 'completion'],
+      ['x.json:1#1', 'prompt'],
+      ['x.json:1#1', 'completion'],
+    ]);
+    expect(alternativePairs(batches[0])).toEqual([[]]);
+    // Expected: the fixture's details.top_tokens and best_of_sequences[0].top_tokens, text → logprob.
+    expect(alternativePairs(batches[1])).toEqual([
+      [
+        [' Paris', -0.5],
+        [' London', -1.5],
+      ],
+      [
+        ['</s>', -0.125],
+        ['.', -3],
+      ],
+    ]);
+    expect(alternativePairs(batches[3])).toEqual([
+      [
+        [' Paris', -0.75],
+        [' London', -1.25],
+      ],
+      [[' is', 0]],
+    ]);
+  });
+
+  it('without top_tokens the completion tokens have no alternatives', () => {
+    const [, completion] = decodeWithDetail(tgiAdapter, generate, ctx);
+    expect(alternativePairs(completion)).toEqual([[], [], []]);
   });
 });

@@ -11,6 +11,7 @@ import { openAiCompletionAdapter } from '../../src/formats/openai-completion.js'
 import type { TokenBatch } from '../../src/formats/scored-batch.js';
 import { vllmAdapter } from '../../src/formats/vllm.js';
 import { asTokenBatches } from '../helpers/as-token-batches.js';
+import { alternativePairs, decodeWithDetail } from '../helpers/decode-with-detail.js';
 import { expectRecordError } from '../helpers/expect-record-error.js';
 import { readJsonLines } from '../helpers/read-json-lines.js';
 
@@ -254,5 +255,41 @@ describe('vllm decode: bad records', () => {
         }
       }),
     );
+  });
+});
+
+describe('vllm with detail: full (alternatives for the audit)', () => {
+  it("keeps the prompt tokens' top-k with decoded_token as text, less the prompt token appended outside it", () => {
+    const [prompt, choice0, choice1] = decodeWithDetail(vllmAdapter, chatFixture(), ctx);
+    expect(prompt?.segment).toBe('prompt');
+    const pairs = alternativePairs(prompt);
+    expect(pairs).toHaveLength(11);
+    // Position 1 (token 128006, rank 1, inside the top-2): both entries. JSON.parse orders the
+    // integer keys numerically, so "791" comes before "128006" (Python's json keeps file order).
+    expect(pairs[0]).toEqual([
+      ['The', -5.2],
+      ['<|start_header_id|>', -0.0152],
+    ]);
+    // Position 5 (token 13347 "Hi", rank 95, appended): the top-2 without it.
+    expect(pairs[4]).toEqual([
+      ['I', -2.1],
+      ['The', -2.4],
+    ]);
+    // The choices' own top_logprobs (chat entries): their token texts.
+    expect(alternativePairs(choice0)).toEqual([[['Hello', -0.3312]], [['!', -0.1427]], [['<|eot_id|>', -0.0031]]]);
+    expect(alternativePairs(choice1)[0]).toEqual([['Hello', -0.3312]]);
+  });
+
+  it("keeps a completion choice's top_logprobs texts, after the prompt (prompt_logprobs=0 lists no alternatives)", () => {
+    const [prompt, generated] = decodeWithDetail(vllmAdapter, sampleLines()[0], ctx);
+    expect(alternativePairs(prompt)).toEqual([[], [], [], [], []]);
+    // Expected: the sample's choices[0].logprobs.top_logprobs, key → value.
+    expect(alternativePairs(generated)).toEqual([
+      [[' Paris', -0.2935]],
+      [
+        ['.', -1.2907],
+        [',', -0.9157],
+      ],
+    ]);
   });
 });

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../../src/cli/exit-codes.js';
-import { runAudit } from '../../audit/audit-cli.js';
-import { runCompare } from '../../compare/compare-cli.js';
+import { runCli } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -71,7 +70,7 @@ describe.skipIf(!available)('HTML pages in headless Chromium', () => {
     ];
     writeFileSync(corpus, `${lines.join('\n')}\n`);
     const html = join(dir, 'audit.html');
-    const { code } = await runAudit([corpus, '--html', html, '--top', '3', '--max-bad-records', '0']);
+    const { code } = await runCli(['audit', corpus, '--html', html, '--top', '3', '--max-bad-records', '0']);
     expect(code).toBe(EXIT.THRESHOLD);
     const { page, problems, requests } = await open(html);
     expect(problems).toEqual([]);
@@ -103,7 +102,7 @@ describe.skipIf(!available)('HTML pages in headless Chromium', () => {
     writeFileSync(a, `${Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: i === 3 ? INJECTED[1] : `q${i}`, logprobs: [-1 - (i % 5) / 4] })).join('\n')}\n`);
     writeFileSync(b, `${Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: i === 3 ? INJECTED[1] : `q${i}`, logprobs: [-1 + (i % 3) / 4] })).join('\n')}\n`);
     const html = join(dir, 'compare.html');
-    expect((await runCompare([a, b, '--html', html, '--top', '40'])).code).toBe(EXIT.OK);
+    expect((await runCli(['compare', a, b, '--html', html, '--top', '40'])).code).toBe(EXIT.OK);
     const { page, problems, requests } = await open(html);
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
