@@ -1,6 +1,6 @@
 import { ExactSum, type ExactSumState } from '../math/exact-sum.js';
 import { RunningLogSumExp } from '../math/log-sum-exp.js';
-import { crossEntropy, natsToBits, perplexity } from '../math/metrics.js';
+import { crossEntropy, perplexity } from '../math/metrics.js';
 import type { ScoredItem, Segment } from '../formats/scored-batch.js';
 import { TokenStats, type TokenMetrics, type TokenStatsOptions, type TokenStatsState } from './token-stats.js';
 

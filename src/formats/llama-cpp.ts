@@ -2,6 +2,7 @@ import { RecordError } from '../errors.js';
 import type { DecodeContext, FormatAdapter } from './adapter.js';
 import type { ScoredItem } from './scored-batch.js';
 import { checkLogprob, describe, TokenBatchBuilder } from './token-batch-builder.js';
+import { isRecord } from './record-fields.js';
 
 /**
  * llama.cpp server `/completion` responses (the native, non-OpenAI endpoint), checked against
@@ -194,6 +195,3 @@ function source(fallbackId: string): string {
   return fallbackId.replace(/:\d+$/, '');
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -2,6 +2,7 @@ import { RecordError } from '../errors.js';
 import type { DecodeContext, FormatAdapter } from './adapter.js';
 import type { LoglikelihoodPair, ScoredItem } from './scored-batch.js';
 import { describe } from './token-batch-builder.js';
+import { isRecord } from './record-fields.js';
 
 const METRICS = ['word_perplexity', 'byte_perplexity', 'bits_per_byte'] as const;
 type Metric = (typeof METRICS)[number];
@@ -98,6 +99,3 @@ function numeric(value: unknown, where: string): number {
   throw new RecordError('INVALID_RECORD', `${where} is ${describe(value)}, not a number or a numeric string`);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

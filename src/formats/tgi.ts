@@ -2,6 +2,7 @@ import { RecordError } from '../errors.js';
 import type { DecodeContext, FormatAdapter } from './adapter.js';
 import type { ScoredItem, Segment } from './scored-batch.js';
 import { checkLogprob, describe, TokenBatchBuilder } from './token-batch-builder.js';
+import { isRecord } from './record-fields.js';
 
 /**
  * Hugging Face text-generation-inference `/generate` responses (with `details: true`):
@@ -133,6 +134,3 @@ function collect(
   return builder.build(true);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

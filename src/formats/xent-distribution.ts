@@ -1,8 +1,9 @@
 import { RecordError } from '../errors.js';
 import { logSoftmaxEntropy, probabilityEntropy } from '../math/log-sum-exp.js';
 import type { DecodeContext, FormatAdapter } from './adapter.js';
-import type { ScoredItem, Segment } from './scored-batch.js';
+import type { ScoredItem } from './scored-batch.js';
 import { describe, TokenBatchBuilder } from './token-batch-builder.js';
+import { isRecord, segmentField, sequenceIdField } from './record-fields.js';
 
 /** How far a probability row's plain sum may be from 1. */
 const SUM_TOLERANCE = 1e-6;
@@ -45,7 +46,7 @@ export const xentDistributionAdapter: FormatAdapter = {
       throw new RecordError('INVALID_RECORD', `${key} has ${rows.length} rows but targets has ${targets.length}`);
     }
 
-    const builder = new TokenBatchBuilder(sequenceIdOf(record.id, context), segmentOf(record.segment), rows.length, key);
+    const builder = new TokenBatchBuilder(sequenceIdField(record.id, 'id', context.fallbackId), segmentField(record.segment), rows.length, key);
     for (let i = 0; i < rows.length; i++) {
       const row: unknown = rows[i];
       if (!Array.isArray(row)) throw new RecordError('INVALID_RECORD', `${key}[${i}] is ${describe(row)}, not an array`);
@@ -93,19 +94,3 @@ function targetOf(value: unknown, i: number, size: number, key: string): number 
   return value;
 }
 
-function segmentOf(value: unknown): Segment {
-  if (value == null) return 'completion';
-  if (value === 'prompt' || value === 'completion') return value;
-  throw new RecordError('INVALID_RECORD', `segment is ${describe(value)}, not "prompt" or "completion"`);
-}
-
-function sequenceIdOf(value: unknown, context: DecodeContext): string {
-  if (value == null || value === '') return context.fallbackId;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  throw new RecordError('INVALID_RECORD', `id is ${describe(value)}, not a string or a number`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -2,6 +2,7 @@ import { RecordError } from '../errors.js';
 import type { DecodeContext, FormatAdapter } from './adapter.js';
 import type { ScoredItem } from './scored-batch.js';
 import { describe } from './token-batch-builder.js';
+import { isRecord, sequenceIdField } from './record-fields.js';
 
 /** np.finfo(np.float64).eps, the clip scikit-learn applies for float64 predictions. */
 const EPS = 2.220446049250313e-16;
@@ -62,7 +63,7 @@ export const xentLabelAdapter: FormatAdapter = {
     }
 
     const clipped = Math.min(Math.max(p, EPS), 1 - EPS);
-    return [{ kind: 'labels', sequenceId: sequenceIdOf(record.id, context), losses: Float64Array.of(-Math.log(clipped)) }];
+    return [{ kind: 'labels', sequenceId: sequenceIdField(record.id, 'id', context.fallbackId), losses: Float64Array.of(-Math.log(clipped)) }];
   },
 };
 
@@ -81,13 +82,3 @@ function binaryLabel(label: unknown): 0 | 1 {
   throw new RecordError('INVALID_RECORD', `label is ${describe(label)}, not 0 or 1 (or true/false) for a binary prediction`);
 }
 
-function sequenceIdOf(value: unknown, context: DecodeContext): string {
-  if (value == null || value === '') return context.fallbackId;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  throw new RecordError('INVALID_RECORD', `id is ${describe(value)}, not a string or a number`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -1,7 +1,8 @@
 import { RecordError } from '../errors.js';
 import type { DecodeContext, FormatAdapter } from './adapter.js';
-import type { ScoredItem, Segment } from './scored-batch.js';
+import type { ScoredItem } from './scored-batch.js';
 import { checkLogprob, describe, TokenBatchBuilder } from './token-batch-builder.js';
+import { isRecord, segmentField, sequenceIdField } from './record-fields.js';
 
 /**
  * xent's own one-sequence-per-line format:
@@ -32,7 +33,7 @@ export const xentSequenceAdapter: FormatAdapter = {
     const tokens = optionalArray(record, 'tokens', n);
     const top = optionalArray(record, 'top_logprobs', n);
     const bytes = optionalArray(record, 'bytes', n);
-    const builder = new TokenBatchBuilder(sequenceIdOf(record.id, 'id', context), segmentOf(record.segment), n, 'logprobs');
+    const builder = new TokenBatchBuilder(sequenceIdField(record.id, 'id', context.fallbackId), segmentField(record.segment), n, 'logprobs');
     if (context.detail === 'full') builder.keepAlternatives();
 
     for (let i = 0; i < n; i++) {
@@ -89,19 +90,3 @@ function byteCount(value: unknown, where: string): number | undefined {
   throw new RecordError('INVALID_RECORD', `${where} is ${describe(value)}, not a byte count or a list of byte values`);
 }
 
-function segmentOf(value: unknown): Segment {
-  if (value == null) return 'completion';
-  if (value === 'prompt' || value === 'completion') return value;
-  throw new RecordError('INVALID_RECORD', `segment is ${describe(value)}, not "prompt" or "completion"`);
-}
-
-function sequenceIdOf(value: unknown, key: string, context: DecodeContext): string {
-  if (value == null || value === '') return context.fallbackId;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  throw new RecordError('INVALID_RECORD', `${key} is ${describe(value)}, not a string or a number`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

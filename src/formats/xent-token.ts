@@ -1,7 +1,8 @@
 import { RecordError } from '../errors.js';
 import type { DecodeContext, FormatAdapter } from './adapter.js';
-import type { ScoredItem, Segment } from './scored-batch.js';
+import type { ScoredItem } from './scored-batch.js';
 import { checkLogprob, describe, TokenBatchBuilder } from './token-batch-builder.js';
+import { isRecord, segmentField } from './record-fields.js';
 
 /**
  * xent's one-token-per-line format (sequences may interleave):
@@ -31,7 +32,7 @@ export const xentTokenAdapter: FormatAdapter = {
     else if (typeof id === 'number' && Number.isFinite(id)) sequenceId = String(id);
     else throw new RecordError('INVALID_RECORD', `sequence_id is ${describe(id)}, not a string or a number`);
 
-    const builder = new TokenBatchBuilder(sequenceId, segmentOf(record.segment), 1, 'logprob');
+    const builder = new TokenBatchBuilder(sequenceId, segmentField(record.segment), 1, 'logprob');
     const lp = record.logprob;
     if (lp != null) checkLogprob(lp, 'logprob');
     if (builder.add(lp)) {
@@ -64,12 +65,3 @@ function byteCount(value: unknown): number | undefined {
   throw new RecordError('INVALID_RECORD', `bytes is ${describe(value)}, not a byte count or a list of byte values`);
 }
 
-function segmentOf(value: unknown): Segment {
-  if (value == null) return 'completion';
-  if (value === 'prompt' || value === 'completion') return value;
-  throw new RecordError('INVALID_RECORD', `segment is ${describe(value)}, not "prompt" or "completion"`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -53,7 +53,7 @@ export class TailedFile {
     offset: number,
     line: number,
     readonly accumulator: CorpusAccumulator,
-    private readonly maxLineBytes: number,
+    maxLineBytes: number,
   ) {
     this.framer = new LineFramer({ startOffset: offset, startLine: line, maxLineBytes });
     this.readPosition = offset;
