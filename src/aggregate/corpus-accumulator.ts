@@ -77,7 +77,7 @@ export interface AccumulatorState {
   emptySequences: number;
   sequenceCrossEntropy: ExactSumState;
   sequencePerplexity: ExactSumState;
-  sequenceLogPerplexity: { max: number | null; sum: number };
+  sequenceLogPerplexity: { max: number | string; sum: number | string };
   open: OpenSequenceState[];
   labels: number;
   labelLoss: ExactSumState;

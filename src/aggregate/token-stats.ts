@@ -71,6 +71,9 @@ export interface TokenMetrics {
  */
 export const TOP_K_MASS_TOLERANCE = 1e-6;
 
+/** See TokenStats.add: reused by every batch (adds are synchronous, so nothing interleaves). */
+const BATCH_NLL = new ExactSum();
+
 /** Running sums over scored tokens. Pure: no I/O. Serialises exactly. */
 export class TokenStats {
   tokens = 0;
@@ -98,21 +101,29 @@ export class TokenStats {
   add(batch: TokenBatch, options: TokenStatsOptions, batchNll: ExactSum): number {
     const { logprobs, bytes, entropy, entropyBits, topK } = batch;
     const exclude = options.sentinels === 'exclude';
+    // The batch's NLL goes through one reused scratch sum: a fresh ExactSum per batch would walk
+    // its growing partials on every add, and the scratch keeps its fixed-point limbs across batches.
+    const scratch = BATCH_NLL;
+    scratch.clear();
+    const squares = this.nllSquares;
     let counted = 0;
     this.unscored += batch.unscored;
     for (let i = 0; i < logprobs.length; i++) {
       const x = logprobs[i] as number;
-      const s = sentinelIndex(x);
-      if (s >= 0) {
-        this.sentinels[s] = (this.sentinels[s] as number) + 1;
-        if (exclude) {
-          this.sentinelsExcluded++;
-          continue;
+      // Every sentinel is ≤ −100, so most tokens skip the lookup.
+      if (x <= -100) {
+        const s = sentinelIndex(x);
+        if (s >= 0) {
+          this.sentinels[s] = (this.sentinels[s] as number) + 1;
+          if (exclude) {
+            this.sentinelsExcluded++;
+            continue;
+          }
         }
       }
       counted++;
-      batchNll.add(-x);
-      this.nllSquares.add(x * x);
+      scratch.add(-x);
+      squares.add(x * x);
       if (bytes !== undefined) {
         const b = bytes[i] as number;
         if (b === b) {
@@ -145,6 +156,7 @@ export class TokenStats {
         if (options.vocabSize !== undefined) this.topKUpper.add(bounds.upper);
       }
     }
+    batchNll.merge(scratch);
     this.tokens += counted;
     this.nll.merge(batchNll);
     return counted;

@@ -51,16 +51,25 @@ export class RunningLogSumExp {
     return this.max === Number.NEGATIVE_INFINITY ? this.max : this.max + Math.log(this.sum);
   }
 
-  toJSON(): { max: number | null; sum: number } {
-    return { max: Number.isFinite(this.max) ? this.max : null, sum: this.sum };
+  /**
+   * JSON has no Infinity or NaN, and `null` would lose which one it was (an infinite
+   * cross-entropy must stay infinite across a checkpoint), so non-finite values are written as
+   * the strings "Infinity", "-Infinity" and "NaN".
+   */
+  toJSON(): { max: number | string; sum: number | string } {
+    return { max: finiteOrName(this.max), sum: finiteOrName(this.sum) };
   }
 
-  static fromJSON(state: { max: number | null; sum: number }): RunningLogSumExp {
+  static fromJSON(state: { max: number | string | null; sum: number | string | null }): RunningLogSumExp {
     const r = new RunningLogSumExp();
-    r.max = state.max ?? Number.NEGATIVE_INFINITY;
-    r.sum = state.sum;
+    r.max = state.max === null ? Number.NEGATIVE_INFINITY : Number(state.max);
+    r.sum = state.sum === null ? Number.NaN : Number(state.sum);
     return r;
   }
+}
+
+function finiteOrName(x: number): number | string {
+  return Number.isFinite(x) ? x : String(x);
 }
 
 /**

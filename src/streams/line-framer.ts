@@ -6,6 +6,9 @@
  * anywhere, inside a UTF-8 character or between CR and LF, because bytes are decoded only once a
  * whole line is in hand. A line longer than `maxLineBytes` is not buffered: its bytes are counted
  * and skipped, and an `overlong` entry says where it was.
+ *
+ * `push`/`end` give FramedItem objects with decoded text; `frame`/`finish` give a LineVisitor the
+ * raw bytes instead, so that the fast path can read a line without decoding it into a string.
  */
 export interface FramedLine {
   kind: 'line';
@@ -32,6 +35,17 @@ export interface OverlongLine {
 
 export type FramedItem = FramedLine | OverlongLine;
 
+/** Receives framed lines as bytes (see LineFramer.frame). */
+export interface LineVisitor {
+  /**
+   * A line's bytes are buf[start, end), BOM and CR already dropped; buf[end] exists and is a byte
+   * below 0x20 (the line's CR or LF, or a NUL appended after a line pieced together from chunks).
+   * `buf` is only valid during the call.
+   */
+  line(buf: Buffer, start: number, end: number, line: number, offset: number, next: number, terminated: boolean): void;
+  overlong(item: OverlongLine): void;
+}
+
 export interface LineFramerOptions {
   /** Longest line kept, in bytes, newline excluded (default 64 MiB). */
   maxLineBytes?: number;
@@ -56,6 +70,7 @@ export class LineFramer {
   private lineStart: number;
   private atInputStart: boolean;
   private lastByte = -1;
+  private readonly collector = new ItemCollector();
 
   constructor(options: LineFramerOptions = {}) {
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -69,6 +84,18 @@ export class LineFramer {
 
   /** Frames a chunk; complete lines are appended to `out`. */
   push(chunk: Buffer, out: FramedItem[]): void {
+    this.collector.out = out;
+    this.frame(chunk, this.collector);
+  }
+
+  /** Flushes an unterminated last line, if any. */
+  end(out: FramedItem[]): void {
+    this.collector.out = out;
+    this.finish(this.collector);
+  }
+
+  /** Frames a chunk; complete lines go to `visitor` as bytes. */
+  frame(chunk: Buffer, visitor: LineVisitor): void {
     let pos = 0;
     while (pos < chunk.length) {
       const nl = chunk.indexOf(LF, pos);
@@ -83,19 +110,20 @@ export class LineFramer {
       if (piece > 0) this.lastByte = chunk[stop - 1] as number;
       if (nl === -1) {
         if (!this.overlong) {
-          this.pending.push(chunk.subarray(pos));
+          // A copy, not a view: the caller may reuse the chunk's memory for its next read.
+          this.pending.push(Buffer.from(chunk.subarray(pos)));
           this.pendingBytes += piece;
         }
         return;
       }
-      this.emit(chunk, pos, nl, true, out);
+      this.emit(chunk, pos, nl, true, visitor);
       pos = nl + 1;
     }
   }
 
-  /** Flushes an unterminated last line, if any. */
-  end(out: FramedItem[]): void {
-    if (this.currentBytes > 0) this.emit(Buffer.alloc(0), 0, 0, false, out);
+  /** Gives `visitor` an unterminated last line, if any. */
+  finish(visitor: LineVisitor): void {
+    if (this.currentBytes > 0) this.emit(Buffer.alloc(0), 0, 0, false, visitor);
   }
 
   /** Number of the next line to be framed. */
@@ -108,27 +136,32 @@ export class LineFramer {
     return this.lineStart;
   }
 
-  private emit(chunk: Buffer, from: number, to: number, terminated: boolean, out: FramedItem[]): void {
+  private emit(chunk: Buffer, from: number, to: number, terminated: boolean, visitor: LineVisitor): void {
     const start = this.lineStart;
     const length = this.currentBytes;
     const end = start + length + (terminated ? 1 : 0);
     if (this.overlong) {
       let bytes = length;
       if (terminated && length > 0 && this.lastByte === CR) bytes--;
-      out.push({ kind: 'overlong', line: this.lineNumber, offset: start, end, bytes, terminated });
+      visitor.overlong({ kind: 'overlong', line: this.lineNumber, offset: start, end, bytes, terminated });
     } else {
-      let buf: Buffer;
-      if (this.pendingBytes === 0) {
-        buf = chunk.subarray(from, to);
-      } else {
-        this.pending.push(chunk.subarray(from, to));
-        buf = Buffer.concat(this.pending, this.pendingBytes + (to - from));
+      let buf = chunk;
+      let a = from;
+      let b = to;
+      if (this.pendingBytes > 0) {
+        // Pieced together with one spare byte, so that buf[b] exists (see LineVisitor.line).
+        const total = this.pendingBytes + (to - from);
+        buf = Buffer.allocUnsafe(total + 1);
+        let at = 0;
+        for (const piece of this.pending) at += piece.copy(buf, at);
+        chunk.copy(buf, at, from, to);
+        buf[total] = 0;
+        a = 0;
+        b = total;
       }
-      let a = 0;
-      let b = buf.length;
-      if (terminated && b > 0 && buf[b - 1] === CR) b--;
-      if (this.atInputStart && b >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) a = 3;
-      out.push({ kind: 'line', text: buf.toString('utf8', a, b), line: this.lineNumber, offset: start, end, terminated });
+      if (terminated && b > a && buf[b - 1] === CR) b--;
+      if (this.atInputStart && b - a >= 3 && buf[a] === 0xef && buf[a + 1] === 0xbb && buf[a + 2] === 0xbf) a += 3;
+      visitor.line(buf, a, b, this.lineNumber, start, end, terminated);
     }
     this.atInputStart = false;
     this.pending = [];
@@ -138,5 +171,18 @@ export class LineFramer {
     this.lastByte = -1;
     this.lineStart = end;
     this.lineNumber++;
+  }
+}
+
+/** The visitor behind push/end: decoded FramedItems into an array. */
+class ItemCollector implements LineVisitor {
+  out: FramedItem[] = [];
+
+  line(buf: Buffer, start: number, end: number, line: number, offset: number, next: number, terminated: boolean): void {
+    this.out.push({ kind: 'line', text: buf.toString('utf8', start, end), line, offset, end: next, terminated });
+  }
+
+  overlong(item: OverlongLine): void {
+    this.out.push(item);
   }
 }

@@ -1,10 +1,15 @@
-// npm run bench [-- --mb 100 --runs 3 --shapes openai,flat --memory 100,1000]
-// Generates seeded workloads, runs the plain-Node baseline and `xent report --json` alternately on the
-// same file, and prints MB/s, tokens/s, peak RSS and the ratio to the baseline (median of the runs).
-// --memory SIZES also runs xent alone on flat files of those sizes (MB) to show that peak RSS stays flat.
+// npm run bench [-- --mb 100 --runs 3 --shapes openai,flat --readers baseline,xent,xent2,python,jq --memory 100,1000,3000]
+// Generates seeded workloads (or reuses them in .xent-bench/), runs every reader on the same file
+// in turn, round after round (so that a slow minute of a shared machine hits them all alike), and
+// prints, per shape, the median MB/s, tokens/s, peak RSS and speed relative to the plain Node
+// baseline (split lines + JSON.parse). Readers: baseline (Node), xent (`xent report --json
+// --threads 1`), xent2 (`--threads 2`), python (json.loads per line) and jq, the last two where
+// installed. Every reader must count the same tokens, or the run stops.
+// --memory SIZES then runs `xent report --json` alone (default threads) on flat files of those
+// sizes (MB) to show that peak RSS stays flat.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,20 +22,49 @@ const { values } = parseArgs({
     mb: { type: 'string', default: '100' },
     runs: { type: 'string', default: '3' },
     shapes: { type: 'string', default: 'openai,flat' },
+    readers: { type: 'string', default: 'baseline,xent,xent2,python,jq' },
     memory: { type: 'string', default: '' },
     dir: { type: 'string', default: join(root, '.xent-bench') },
   },
 });
 const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`Expected \`--runs\` to be an integer from 1 and up, got ${values.runs}`);
 mkdirSync(values.dir, { recursive: true });
 const bin = join(root, 'dist', 'cli', 'bin.js');
 const rssHook = join(here, 'max-rss.mjs');
 
-function timed(args) {
+const has = (command) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
+
+/** How each reader is run on a file: the command, and how to read its token count from stdout. */
+const READERS = {
+  baseline: { label: 'node JSON.parse (baseline)', argv: (f) => [process.execPath, '--import', rssHook, join(here, 'baseline.mjs'), f], tokens: (o) => JSON.parse(o).tokens },
+  xent: { label: 'xent report --threads 1', argv: (f) => [process.execPath, '--import', rssHook, bin, 'report', f, '--json', '--threads', '1'], tokens: (o) => JSON.parse(o).corpus.tokens },
+  xent2: { label: 'xent report --threads 2', argv: (f) => [process.execPath, '--import', rssHook, bin, 'report', f, '--json', '--threads', '2'], tokens: (o) => JSON.parse(o).corpus.tokens },
+  python: { label: 'python3 json.loads', argv: (f) => ['python3', join(here, 'baseline.py'), f], tokens: (o) => JSON.parse(o).tokens, needs: 'python3' },
+  // jq reports no RSS of its own; /usr/bin/time does, where it is installed.
+  jq: {
+    label: 'jq',
+    argv: (f) => [...(existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', 'XENT_BENCH_MAX_RSS_KB=%M'] : []), 'jq', '-c', '-n', '-f', join(here, 'baseline.jq'), f],
+    tokens: (o) => JSON.parse(o).tokens,
+    needs: 'jq',
+  },
+};
+
+const readers = values.readers.split(',').filter((name) => {
+  const reader = READERS[name];
+  if (reader === undefined) throw new Error(`Expected \`--readers\` to list some of ${Object.keys(READERS).join(', ')}, got ${name}`);
+  if (reader.needs !== undefined && !has(reader.needs)) {
+    process.stderr.write(`${reader.needs} is not installed: no ${name} column\n`);
+    return false;
+  }
+  return true;
+});
+
+function timed(argv) {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['--import', rssHook, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 26 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`);
   const rss = Number(/XENT_BENCH_MAX_RSS_KB=(\d+)/.exec(r.stderr)?.[1] ?? Number.NaN) / 1024;
   return { seconds, rss, stdout: r.stdout };
 }
@@ -46,33 +80,39 @@ async function workload(shape, mb) {
   return path;
 }
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+console.log(`median of ${runs} alternating runs; files read from the page cache`);
 const rows = [];
 for (const shape of values.shapes.split(',')) {
   const path = await workload(shape, Number(values.mb));
   const bytes = statSync(path).size;
-  const times = { baseline: [], xent: [] };
-  const rss = { baseline: [], xent: [] };
-  let tokens = 0;
+  const times = Object.fromEntries(readers.map((r) => [r, []]));
+  const rss = Object.fromEntries(readers.map((r) => [r, []]));
+  let tokens;
+  // One untimed read puts the file in the page cache for everyone.
+  spawnSync('cat', [path], { stdio: 'ignore' });
   for (let i = 0; i < runs; i++) {
-    const b = timed([join(here, 'baseline.mjs'), path]);
-    times.baseline.push(b.seconds);
-    rss.baseline.push(b.rss);
-    tokens = JSON.parse(b.stdout).tokens;
-    const x = timed([bin, 'report', path, '--json']);
-    times.xent.push(x.seconds);
-    rss.xent.push(x.rss);
-    if (JSON.parse(x.stdout).corpus.tokens !== tokens) throw new Error(`token counts differ on ${path}`);
+    for (const name of readers) {
+      const reader = READERS[name];
+      const r = timed(reader.argv(path));
+      times[name].push(r.seconds);
+      rss[name].push(r.rss);
+      const counted = reader.tokens(r.stdout);
+      tokens ??= counted;
+      if (counted !== tokens) throw new Error(`${name} counted ${counted} tokens in ${path}, others ${tokens}`);
+    }
   }
-  for (const who of ['baseline', 'xent']) {
-    const s = median(times[who]);
+  const baseline = readers.includes('baseline') ? median(times.baseline) : Number.NaN;
+  for (const name of readers) {
+    const s = median(times[name]);
     rows.push({
-      shape,
-      reader: who,
+      shape: `${shape} ${(bytes / 1e6).toFixed(0)} MB`,
+      reader: READERS[name].label,
+      seconds: s.toFixed(2),
       'MB/s': (bytes / 1e6 / s).toFixed(1),
       'Mtokens/s': (tokens / 1e6 / s).toFixed(2),
-      'peak RSS MB': median(rss[who]).toFixed(0),
-      'vs baseline': (median(times.baseline) / s).toFixed(2),
+      'peak RSS MB': median(rss[name]).toFixed(0),
+      'vs baseline': (baseline / s).toFixed(2),
     });
   }
 }
@@ -82,8 +122,8 @@ if (values.memory !== '') {
   const mem = [];
   for (const mb of values.memory.split(',').map(Number)) {
     const path = await workload('flat', mb);
-    const x = timed([bin, 'report', path, '--json']);
-    mem.push({ 'input MB': (statSync(path).size / 1e6).toFixed(0), 'peak RSS MB': x.rss.toFixed(0), seconds: x.seconds.toFixed(1) });
+    const x = timed([process.execPath, '--import', rssHook, bin, 'report', path, '--json']);
+    mem.push({ 'input MB': (statSync(path).size / 1e6).toFixed(0), 'peak RSS MB': x.rss.toFixed(0), seconds: x.seconds.toFixed(1), 'MB/s': (statSync(path).size / 1e6 / x.seconds).toFixed(0) });
   }
   console.table(mem);
 }

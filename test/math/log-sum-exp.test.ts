@@ -39,6 +39,16 @@ describe('logSumExp', () => {
     expect(logSumExp([Number.NaN, 0])).toBeNaN();
   });
 
+  it('running form keeps an infinite or NaN state through JSON (a checkpoint must not turn it into 0)', () => {
+    const inf = new RunningLogSumExp();
+    inf.add(1);
+    inf.add(Number.POSITIVE_INFINITY);
+    const back = RunningLogSumExp.fromJSON(JSON.parse(JSON.stringify(inf.toJSON())));
+    expect(back.value()).toBe(inf.value());
+    const empty = RunningLogSumExp.fromJSON(JSON.parse(JSON.stringify(new RunningLogSumExp().toJSON())));
+    expect(empty.value()).toBe(Number.NEGATIVE_INFINITY);
+  });
+
   it('running form merges to the one-pass value', () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: -800, max: 800, noNaN: true }), { minLength: 1, maxLength: 60 }), fc.nat(), (xs, cut) => {

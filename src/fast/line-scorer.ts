@@ -1,0 +1,71 @@
+import type { FormatAdapter } from '../formats/adapter.js';
+import { LineFramer, type LineFramerOptions, type LineVisitor, type OverlongLine } from '../streams/line-framer.js';
+import { decodeLine } from '../streams/line-decoder.js';
+import { scoreRecord } from '../streams/record-scorer.js';
+import type { DecodedRecord, RecordOutcome } from '../streams/record-types.js';
+import { FastRecordScanner, type FastShapes } from './fast-record-scanner.js';
+
+export interface LineScorerOptions extends LineFramerOptions {
+  /** The forced adapter, if any (for the lines the fast path leaves to the full one). */
+  adapter?: FormatAdapter;
+  /** Shapes the fast path may read; none: every line takes the full path. */
+  shapes?: FastShapes;
+}
+
+/**
+ * Bytes of a JSON-lines input → one RecordOutcome per record, to `sink`, in input order: each
+ * line is tried by the FastRecordScanner straight from its bytes, and any line it does not take
+ * goes through the full path (decodeLine, scoreRecord) exactly as the LineSplitter →
+ * RecordDecoder → BatchDecoder pipeline would take it. Synchronous and stream-free: a chunk is
+ * consumed by `push` before the caller reads the next, and nothing keeps a reference into it.
+ */
+export class LineScorer implements LineVisitor {
+  private readonly framer: LineFramer;
+  private readonly scanner: FastRecordScanner | undefined;
+  private readonly decoded: DecodedRecord[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly sink: (outcome: RecordOutcome) => void,
+    private readonly options: LineScorerOptions,
+  ) {
+    this.framer = new LineFramer(options);
+    this.scanner = options.shapes === undefined ? undefined : new FastRecordScanner(options.shapes);
+  }
+
+  /** Number of the next line to be framed (one past the last line read). */
+  get nextLine(): number {
+    return this.framer.nextLine;
+  }
+
+  push(chunk: Buffer): void {
+    this.framer.frame(chunk, this);
+  }
+
+  /** The input ended: its last line, if it had no newline. */
+  finish(): void {
+    this.framer.finish(this);
+  }
+
+  line(buf: Buffer, start: number, end: number, line: number, offset: number, next: number, terminated: boolean): void {
+    const scored = this.scanner?.scan(buf, start, end, this.file, line, offset);
+    if (scored !== undefined) {
+      this.sink(scored);
+      return;
+    }
+    this.full(() => decodeLine({ kind: 'line', text: buf.toString('utf8', start, end), line, offset, end: next, terminated }, this.file, this.decoded));
+  }
+
+  overlong(item: OverlongLine): void {
+    this.full(() => decodeLine(item, this.file, this.decoded));
+  }
+
+  private full(decode: () => void): void {
+    try {
+      decode();
+      for (const record of this.decoded) this.sink(record.kind === 'record' ? scoreRecord(record, this.options.adapter) : record);
+    } finally {
+      this.decoded.length = 0;
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MIN_RANGE_BYTES } from './plan-units.js';
+import { WORKER_SCRIPT } from './worker-pool.js';
+
+/** Below this much input, `auto` stays on one thread: a thread's start would cost more than it saves. */
+export const AUTO_MIN_BYTES = 32 * 1024 * 1024;
+/** `auto` never starts more threads than this (each holds its own heap). */
+const AUTO_MAX_THREADS = 4;
+
+/**
+ * `--threads`: a number is taken as asked; `auto` is one thread per core (at most 4) when the
+ * inputs add up to 32 MB or more, else 1. Either way 1 when the worker script is not there (code
+ * run from the TypeScript sources): threads change how fast, never what comes out.
+ */
+export function resolveThreads(requested: number | 'auto' | undefined, inputBytes: number): number {
+  if (requested !== undefined && requested !== 'auto' && (!Number.isInteger(requested) || requested < 1)) {
+    throw new RangeError(`Expected \`threads\` to be an integer from 1 and up or "auto", got ${requested}`);
+  }
+  if (!existsSync(fileURLToPath(WORKER_SCRIPT))) return 1;
+  if (requested !== undefined && requested !== 'auto') return requested;
+  if (inputBytes < AUTO_MIN_BYTES) return 1;
+  return Math.max(1, Math.min(availableParallelism(), AUTO_MAX_THREADS, Math.ceil(inputBytes / MIN_RANGE_BYTES)));
+}
