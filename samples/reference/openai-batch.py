@@ -9,6 +9,7 @@ Bodies are chat completions: tokens = logprobs.content then logprobs.refusal.
 import json
 import sys
 
+from openai_choices import chat_choice_tokens
 from reference_metrics import dump, figures
 
 path = sys.argv[1] if len(sys.argv) > 1 else "samples/openai-batch.jsonl"
@@ -21,20 +22,11 @@ with open(path, encoding="utf-8") as f:
             failed += 1
             continue
         body = resp["body"]
-        for pos, choice in enumerate(body["choices"]):
-            index = choice.get("index", pos)
-            seq = rec["custom_id"] if index == 0 else f'{rec["custom_id"]}#{index}'
-            lp = choice.get("logprobs") or {}
-            for entry in (lp.get("content") or []) + (lp.get("refusal") or []):
-                if entry["logprob"] is None:
-                    unscored += 1
-                    continue
-                alts = [a["logprob"] for a in entry.get("top_logprobs") or [] if a["logprob"] is not None]
-                tokens.append({
-                    "seq": seq, "segment": "completion", "logprob": entry["logprob"],
-                    "bytes": len(entry["bytes"]) if entry.get("bytes") is not None else None,
-                    "alts": alts or None,
-                })
+        for kind, token in chat_choice_tokens(rec["custom_id"], body["choices"]):
+            if kind == "unscored":
+                unscored += 1
+            else:
+                tokens.append(token)
 
 corpus = figures(tokens, unscored, top_k=None)
 corpus["failed_requests"] = failed

@@ -8,6 +8,7 @@ logprobs null and the usage chunk (choices: []) add nothing.
 import json
 import sys
 
+from openai_choices import chat_choice_tokens
 from reference_metrics import dump, figures
 
 path = sys.argv[1] if len(sys.argv) > 1 else "samples/openai-stream.sse"
@@ -18,20 +19,11 @@ with open(path, encoding="utf-8") as f:
         if not line.startswith("data: ") or line == "data: [DONE]":
             continue
         rec = json.loads(line[len("data: "):])
-        for pos, choice in enumerate(rec["choices"]):
-            index = choice.get("index", pos)
-            seq = rec["id"] if index == 0 else f'{rec["id"]}#{index}'
-            lp = choice.get("logprobs") or {}
-            for entry in (lp.get("content") or []) + (lp.get("refusal") or []):
-                if entry["logprob"] is None:
-                    unscored += 1
-                    continue
-                alts = [a["logprob"] for a in entry.get("top_logprobs") or [] if a["logprob"] is not None]
-                tokens.append({
-                    "seq": seq, "segment": "completion", "logprob": entry["logprob"],
-                    "bytes": len(entry["bytes"]) if entry.get("bytes") is not None else None,
-                    "alts": alts or None,
-                })
+        for kind, token in chat_choice_tokens(rec["id"], rec["choices"]):
+            if kind == "unscored":
+                unscored += 1
+            else:
+                tokens.append(token)
 
 corpus = figures(tokens, unscored, top_k="always")
 dump({"how": f"python3 samples/reference/openai-stream.py {path}", "corpus": corpus})
