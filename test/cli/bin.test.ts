@@ -48,6 +48,18 @@ describe('the xent process', () => {
     expect((await spawnCli(['report', bad, '--strict'])).code).toBe(3);
   });
 
+  it('a state directory or output path the system refuses is one clear line and exit 2, not a stack trace', async () => {
+    const file = join(dir, 'not-a-directory');
+    writeFileSync(file, 'x');
+    const state = await spawnCli(['watch', join(dir, '*.jsonl'), '--state', file]);
+    expect(state.code).toBe(2);
+    expect(state.stderr).toMatch(/^xent: cannot mkdir .*not-a-directory: EEXIST/m);
+    expect(state.stderr).not.toMatch(/\n\s+at /);
+    const out = await spawnCli(['watch', join(dir, '*.jsonl'), '--out', dir]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/^xent: cannot open .*: EISDIR/m);
+  });
+
   it('--help lists the commands and the exit codes', async () => {
     const r = await spawnCli(['--help']);
     expect(r.code).toBe(0);
