@@ -1,18 +1,10 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import { auditFiles } from '../audit/audit-files.js';
-import { renderAuditMarkdown } from '../audit/audit-markdown-report.js';
-import type { AuditReport } from '../audit/audit-report.js';
-import { renderAuditText } from '../audit/audit-text-report.js';
 import { RANK_METRICS, type RankMetric } from '../audit/sequence-scores.js';
-import { checkThresholds, parseAnomalyLimits, type Thresholds } from '../audit/thresholds.js';
-import { commandOutputs, deadLetterEntry, type DocumentOutput, openDeadLetters, writeOutputs } from '../audit/write-output.js';
-import { renderAuditPage } from '../reports/html/audit-page.js';
-import { toJson } from '../reports/json-report.js';
-import { finishRun } from './finish-run.js';
-import { inputSettings, type InputSettings } from './input-settings.js';
+import { parseAnomalyLimits } from '../audit/thresholds.js';
+import { commandOutputs } from '../audit/write-output.js';
+import { inputSettings } from './input-settings.js';
 import { withEvaluationOptions } from './report-options.js';
 import type { Io } from './report-runner.js';
-import { ProgressLine, useColor } from './terminal.js';
 import { restoreStdin, UsageError } from './usage-error.js';
 
 export const command = 'audit [files..]';
@@ -65,27 +57,12 @@ export function builder(yargs: Argv) {
 
 type AuditArgs = ArgumentsCamelCase<Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>>;
 
-/** What `xent audit` and an audit pipeline (`xent run`) need. */
-export interface AuditSettings {
-  inputs: string[];
-  read: InputSettings;
-  vocabSize?: number;
-  top: number;
-  rankBy: RankMetric;
-  groupBy?: string;
-  maxGroups: number;
-  /** Tokens per worst sequence in the page's heat-map; kept only when an output is html. */
-  detailTokens: number;
-  /** The report as text, json or markdown, and the page as html, each to a file or stdout. */
-  outputs: DocumentOutput[];
-  deadLetter?: string;
-  thresholds: Thresholds;
-}
-
 export const AUDIT_DEFAULTS = { top: 10, rankBy: 'cross-entropy' as RankMetric, maxGroups: 1000, detailTokens: 200 };
 
 export function handler(io: Io, setExitCode: (code: number) => void) {
   return async (argv: AuditArgs): Promise<void> => {
+    // The runner (and the audit engine behind it) loads only when an audit runs: see build-yargs.
+    const { runAudit } = await import('./audit-runner.js');
     setExitCode(
       await runAudit(
         {
@@ -110,46 +87,4 @@ export function handler(io: Io, setExitCode: (code: number) => void) {
       ),
     );
   };
-}
-
-/** Audits the inputs in one pass, writes every output, names what failed or crossed; returns the exit code. */
-export async function runAudit(settings: AuditSettings, io: Io): Promise<number> {
-  const deadLetters = settings.deadLetter === undefined ? undefined : await openDeadLetters(settings.deadLetter);
-  const progress = new ProgressLine(io.stderr);
-  let report: AuditReport;
-  try {
-    report = await auditFiles(settings.inputs, {
-      ...settings.read,
-      vocabSize: settings.vocabSize,
-      top: settings.top,
-      rankBy: settings.rankBy,
-      groupBy: settings.groupBy,
-      maxGroups: settings.maxGroups,
-      detailTokens: settings.outputs.some((o) => o.type === 'html') ? settings.detailTokens : 0,
-      stdin: io.stdin,
-      onBadRecord: deadLetters === undefined ? undefined : (bad, raw) => deadLetters.write(deadLetterEntry(bad, raw)),
-      onProgress: ({ records, filesDone, files }) => progress.update(`xent audit: ${filesDone}/${files} files · ${records.toLocaleString('en-US')} records`),
-    });
-  } finally {
-    progress.clear();
-    await deadLetters?.close();
-  }
-  const crossed = checkThresholds(report, settings.thresholds);
-  await writeOutputs(
-    settings.outputs,
-    (type, toStdout) =>
-      type === 'json'
-        ? `${toJson(report, 2)}\n`
-        : type === 'markdown'
-          ? renderAuditMarkdown(report)
-          : type === 'html'
-            ? renderAuditPage(report)
-            : renderAuditText(report, { color: toStdout && useColor(io.stdout, io.env) }),
-    io.stdout,
-  );
-  return finishRun(
-    io,
-    report.inputs,
-    crossed.map((t) => `${t.name} ${t.limit}${t.group === undefined ? '' : ` in group ${JSON.stringify(t.group)}`}: ${t.value}`),
-  );
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { buildYargs } from './build-yargs.js';
 import { EXIT } from './exit-codes.js';
-import { describeFailure } from './report-runner.js';
+import { describeFailure } from './describe-failure.js';
 import { exitQuietlyOnBrokenPipe } from './terminal.js';
 import { UsageError } from './usage-error.js';
 

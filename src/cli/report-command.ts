@@ -2,7 +2,7 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import type { FormatName } from '../formats/adapter.js';
 import type { Framing } from '../streams/open-input.js';
 import { withEvaluationOptions } from './report-options.js';
-import { runReport, type Io } from './report-runner.js';
+import type { Io } from './report-runner.js';
 import { restoreStdin, UsageError } from './usage-error.js';
 
 export const command = 'report [files..]';
@@ -51,6 +51,8 @@ type ReportArgs = ArgumentsCamelCase<Awaited<ReturnType<ReturnType<typeof builde
 
 export function handler(io: Io, setExitCode: (code: number) => void) {
   return async (argv: ReportArgs): Promise<void> => {
+    // The runner (and the evaluation engine behind it) loads only when a report runs: see build-yargs.
+    const { runReport } = await import('./report-runner.js');
     const code = await runReport(
       {
         inputs: restoreStdin((argv.files as string[] | undefined) ?? []),

