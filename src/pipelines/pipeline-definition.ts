@@ -78,15 +78,16 @@ const TOP_KEYS = new Set([
 ]);
 
 /**
- * Fields that only some modes use; any other mode rejects them, naming the field. (watch accepts
- * and ignores strict and per_sequence, as it always has.)
+ * Fields that only some modes use; any other mode rejects them, naming the field, rather than
+ * accepting a setting it would not honour (a daemon has no end at which --strict could fail, and
+ * keeps no per-sequence list).
  */
 const MODE_FIELDS: Record<string, readonly PipelineMode[]> = {
   windows: ['report', 'watch'],
   state: ['watch'],
   metrics: ['watch'],
-  strict: ['report', 'watch'],
-  per_sequence: ['report', 'watch'],
+  strict: ['report'],
+  per_sequence: ['report'],
   vocab_size: ['report', 'watch', 'audit'],
   top: ['audit', 'compare'],
   rank_by: ['audit'],

@@ -76,4 +76,14 @@ describe('parsePipeline', () => {
     expect(() => parsePipeline({ ...base, thresholds: {} }, 'p.json')).toThrow(/`thresholds` is for mode audit or compare, not mode report/);
     expect(() => parsePipeline({ ...base, outputs: [{ type: 'html' }] }, 'p.json')).toThrow(/expected `outputs\[0\].type` to be one of text, json, ndjson, got "html"/);
   });
+
+  it('keeps strict and per_sequence to report pipelines, where they do something', () => {
+    const watch = { mode: 'watch', source: { paths: ['logs/*.jsonl'] }, outputs: [{ type: 'ndjson' }] };
+    expect(() => parsePipeline(watch, 'w.json')).not.toThrow();
+    expect(() => parsePipeline({ ...watch, strict: true }, 'w.json')).toThrow(/`strict` is for mode report, not mode watch/);
+    expect(() => parsePipeline({ ...watch, per_sequence: false }, 'w.json')).toThrow(/`per_sequence` is for mode report, not mode watch/);
+    const audit = { mode: 'audit', source: { paths: ['corpus'] }, outputs: [{ type: 'json' }] };
+    expect(() => parsePipeline({ ...audit, strict: true }, 'a.json')).toThrow(/`strict` is for mode report, not mode audit/);
+    expect(() => parsePipeline({ source: { paths: ['x'] }, outputs: [{ type: 'json' }], strict: true, per_sequence: true }, 'r.json')).not.toThrow();
+  });
 });
