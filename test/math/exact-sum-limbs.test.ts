@@ -98,3 +98,77 @@ describe('ExactSum beyond 128 adds (limbs)', () => {
     expect(s.value()).toBe(exactSumReference(xs));
   });
 });
+
+/**
+ * The split tier in front of the limbs (|x| ≤ 2^14, three fixed grids, the rest to the limbs).
+ * These sums are too long for the BigInt reference's spread, so their terms are integers times a
+ * power of two, whose exact sum BigInt gives directly (Number(bigint) rounds once, to nearest
+ * even, and scaling by a power of two is exact here).
+ */
+describe('ExactSum split tier', () => {
+  /** A seeded integer in [−2^53, 2^53). */
+  function seededIntegers(seed: number, n: number): bigint[] {
+    let state = BigInt(seed);
+    const out: bigint[] = [];
+    for (let i = 0; i < n; i++) {
+      state = (state * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
+      out.push((state >> 10n) - (1n << 53n));
+    }
+    return out;
+  }
+
+  it('is exact for terms on every grid, near its 2^14 bound and under 2^-87, past the point where it empties', () => {
+    const n = 2 ** 19 + 12_345;
+    // Terms of three kinds, interleaved: k·2^-39 (up to 2^14), k·2^-60, and k·2^-100 (below
+    // 2^-47, whose lowest bits fall under the last grid and go to the limbs).
+    const scales = [61n, 40n, 0n];
+    const ks = seededIntegers(11, n);
+    const s = new ExactSum();
+    let total = 0n;
+    for (let i = 0; i < n; i++) {
+      const k = ks[i] as bigint;
+      const kind = i % 3;
+      s.add(Number(k) * 2 ** [-39, -60, -100][kind]!);
+      total += k << (scales[kind] as bigint);
+    }
+    expect(s.value()).toBe(Number(total) * 2 ** -100);
+  });
+
+  it('empties its sums before they could round: 2^21 − 1 terms just above −2^14', () => {
+    // x = −2^14 + 2^-19 lies on grid 1 (its piece is x itself), and n·x for odd n needs 2^35 down
+    // to 2^-19, 54 bits: a grid-1 sum left to grow past 2^18 terms would round.
+    const x = -(2 ** 14) + 2 ** -19;
+    const n = 2 ** 21 - 1;
+    const exactTimes = (m: number) => Number(BigInt(m) * (1n - 2n ** 33n)) * 2 ** -19;
+    const s = new ExactSum();
+    for (let i = 0; i < n; i++) s.add(x);
+    expect(s.value()).toBe(exactTimes(n));
+    // Split, read, checkpointed and merged: the same.
+    const a = new ExactSum();
+    const b = new ExactSum();
+    for (let i = 0; i < (n - 1) / 2; i++) a.add(x), b.add(x);
+    b.add(x);
+    expect(a.value()).toBe(exactTimes((n - 1) / 2));
+    const restored = ExactSum.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
+    restored.merge(b);
+    expect(restored.value()).toBe(exactTimes(n));
+  });
+
+  it('keeps the bits under its last grid (2^-87): terms with a piece there, where the sum is small enough to show it', () => {
+    // 2^-40 + 2^-92 is a double (52 bits apart); the 2^-92 piece goes to the limbs. 400 of
+    // them sum to about 2^-31.4, whose last bit (2^-84) the 400·2^-92 part moves.
+    const x = 2 ** -40 + 2 ** -92;
+    const s = sumOf(Array.from({ length: 400 }, () => x));
+    expect(s.value()).toBe(Number(400n * (2n ** 52n + 1n)) * 2 ** -92);
+    expect(s.value()).not.toBe(400 * 2 ** -40);
+  });
+
+  it('passes what it cannot take to the limbs: just over 2^14, huge, tiny, subnormal, non-finite', () => {
+    const xs = [...Array.from({ length: 200 }, (_, i) => -Math.log((i + 1) / 201)), 2 ** 14, 2 ** 14 + 2 ** -38, -(2 ** 14) - 1, 1e300, -1e300, 3e-12, 1e-300, 5e-324, -0];
+    const s = sumOf(xs);
+    expect(s.value()).toBe(exactSumReference(xs));
+    s.add(Number.NEGATIVE_INFINITY);
+    expect(s.value()).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
+
