@@ -8,9 +8,10 @@ describe('parsePipeline', () => {
   it('accepts every ready-made pipeline in pipelines/', () => {
     const dir = join(repoRoot, 'pipelines');
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-    expect(files).toEqual(expect.arrayContaining(['batch-report.json', 'corpus-audit.json', 'tail-daemon.json']));
+    expect(files).toEqual(expect.arrayContaining(['batch-report.json', 'corpus-audit.json', 'tail-daemon.json', 'model-compare.json']));
     for (const f of files) expect(() => parsePipeline(JSON.parse(readFileSync(join(dir, f), 'utf8')), f)).not.toThrow();
     expect(parsePipeline(JSON.parse(readFileSync(join(dir, 'corpus-audit.json'), 'utf8')), 'corpus-audit.json').mode).toBe('audit');
+    expect(parsePipeline(JSON.parse(readFileSync(join(dir, 'model-compare.json'), 'utf8')), 'model-compare.json').mode).toBe('compare');
   });
 
   it('names the field that is wrong', () => {
