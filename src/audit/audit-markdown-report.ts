@@ -1,4 +1,5 @@
 import type { AuditReport, AuditSection } from './audit-report.js';
+import { markdownCell as cell } from '../reports/markdown-cell.js';
 import { count, num, place } from './format-number.js';
 
 /** The audit as Markdown (for a PR comment or a wiki): object → string, no I/O. */
@@ -42,9 +43,4 @@ function section(s: AuditSection, out: string[], h: string): void {
   out.push(`${h} Anomalies`, '', '| kind | count |', '|---|---:|');
   for (const [kind, n] of Object.entries(s.anomalies)) out.push(`| ${kind} | ${count(n)} |`);
   out.push('');
-}
-
-/** Text from the data inside a table cell: pipes, newlines and HTML-ish characters cannot break the table. */
-function cell(text: string): string {
-  return text.replace(/[\\|`*_<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
 }

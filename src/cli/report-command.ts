@@ -13,6 +13,7 @@ export function builder(yargs: Argv) {
     .positional('files', { type: 'string', array: true, describe: 'Dump files, directories of them, or - for stdin' })
     .option('json', { type: 'boolean', describe: 'Print the report as one JSON object' })
     .option('ndjson', { type: 'boolean', describe: 'Print rolling reports (with --every) and the final one as NDJSON lines' })
+    .option('markdown', { type: 'boolean', describe: 'Print the report as Markdown (tables, for a PR comment or a job summary)' })
     .option('every', { type: 'number', describe: 'With --ndjson: a rolling report each time the token count crosses a multiple of N' })
     .option('per-sequence', { type: 'boolean', default: false, describe: 'Include every sequence\'s figures (memory grows with the number of sequences)' })
     .option('strict', { type: 'boolean', default: false, describe: 'Exit 3 when any record was bad or any request failed' })
@@ -23,7 +24,8 @@ export function builder(yargs: Argv) {
       default: 'auto',
       describe: 'Worker threads: a number, or auto (one per core, at most 4, once the inputs reach 32 MB); --every and --dead-letter keep one',
     })
-    .conflicts('json', 'ndjson')
+    .conflicts('json', ['ndjson', 'markdown'])
+    .conflicts('ndjson', 'markdown')
     .check((argv) => {
       const files = argv.files as string[] | undefined;
       if (files === undefined || files.length === 0) throw new UsageError('Give at least one file, directory, or - for stdin.');
@@ -56,7 +58,7 @@ export function handler(io: Io, setExitCode: (code: number) => void) {
     const code = await runReport(
       {
         inputs: restoreStdin((argv.files as string[] | undefined) ?? []),
-        outputs: [{ type: argv.json ? 'json' : argv.ndjson ? 'ndjson' : 'text', path: argv.out }],
+        outputs: [{ type: argv.json ? 'json' : argv.ndjson ? 'ndjson' : argv.markdown ? 'markdown' : 'text', path: argv.out }],
         strict: argv.strict,
         deadLetter: argv.deadLetter,
         evaluate: {

@@ -5,11 +5,12 @@ import { evaluate, type EvaluateOptions } from '../evaluate.js';
 import { XentError } from '../errors.js';
 import { toJson } from '../reports/json-report.js';
 import type { Report } from '../reports/report.js';
+import { renderMarkdown } from '../reports/markdown-report.js';
 import { renderText } from '../reports/text-report.js';
 import { EXIT } from './exit-codes.js';
 import { ProgressLine, useColor } from './terminal.js';
 
-export type OutputMode = 'text' | 'json' | 'ndjson';
+export type OutputMode = 'text' | 'json' | 'ndjson' | 'markdown';
 
 export interface ReportOutput {
   type: OutputMode;
@@ -91,7 +92,9 @@ export async function runReport(run: ReportRun, io: Io): Promise<number> {
         ? `${toJson(report, 2)}\n`
         : o.type === 'ndjson'
           ? `${toJson(report)}\n`
-          : renderText(report, { color: o.file === undefined && useColor(io.stdout, io.env) }),
+          : o.type === 'markdown'
+            ? renderMarkdown(report)
+            : renderText(report, { color: o.file === undefined && useColor(io.stdout, io.env) }),
     );
     if (o.file !== undefined) {
       o.file.end();

@@ -54,7 +54,7 @@ export interface PipelineDefinition {
 export interface PipelineOutput {
   /**
    * report: text (the human report), json (one JSON object), ndjson (rolling lines with windows,
-   * and the final one). watch: ndjson. audit and compare: text, json, markdown, html.
+   * and the final one), markdown. watch: ndjson. audit and compare: text, json, markdown, html.
    */
   type: 'text' | 'json' | 'ndjson' | 'markdown' | 'html';
   /** '-' for stdout (default). */
@@ -102,7 +102,7 @@ const MODE_FIELDS: Record<string, readonly PipelineMode[]> = {
 };
 
 const OUTPUT_TYPES: Record<PipelineMode, readonly string[]> = {
-  report: ['text', 'json', 'ndjson'],
+  report: ['text', 'json', 'ndjson', 'markdown'],
   watch: ['ndjson'],
   audit: ['text', 'json', 'markdown', 'html'],
   compare: ['text', 'json', 'markdown', 'html'],

@@ -1,6 +1,7 @@
 import type { CorpusMetrics } from '../aggregate/corpus-accumulator.js';
 import type { TokenMetrics } from '../aggregate/token-stats.js';
 import type { Report } from './report.js';
+import { count, num, where } from './report-figures.js';
 
 export interface TextReportOptions {
   /** ANSI bold/dim; the CLI turns it off for pipes and when NO_COLOR is set. */
@@ -92,20 +93,4 @@ function tokenBlock(m: TokenMetrics | CorpusMetrics, pad: string): string[] {
   }
   if (m.unscored > 0) out.push(`${pad}unscored (null)       ${count(m.unscored)}`);
   return out;
-}
-
-function where(b: { file: string; line?: number; element?: number }): string {
-  if (b.line !== undefined) return `${b.file} line ${b.line}${b.element !== undefined ? ` element ${b.element}` : ''}`;
-  return b.element !== undefined ? `${b.file} element ${b.element}` : b.file;
-}
-
-function count(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-function num(x: number): string {
-  if (Number.isNaN(x)) return '-';
-  if (!Number.isFinite(x)) return x > 0 ? '∞' : '-∞';
-  if (x !== 0 && (Math.abs(x) >= 1e7 || Math.abs(x) < 1e-4)) return x.toExponential(4);
-  return x.toFixed(4);
 }

@@ -75,7 +75,7 @@ describe('parsePipeline', () => {
     const base = { source: { paths: ['x'] }, outputs: [{ type: 'json' }] };
     expect(() => parsePipeline({ ...base, top: 3 }, 'p.json')).toThrow(/`top` is for mode audit or compare, not mode report/);
     expect(() => parsePipeline({ ...base, thresholds: {} }, 'p.json')).toThrow(/`thresholds` is for mode audit or compare, not mode report/);
-    expect(() => parsePipeline({ ...base, outputs: [{ type: 'html' }] }, 'p.json')).toThrow(/expected `outputs\[0\].type` to be one of text, json, ndjson, got "html"/);
+    expect(() => parsePipeline({ ...base, outputs: [{ type: 'html' }] }, 'p.json')).toThrow(/expected `outputs\[0\].type` to be one of text, json, ndjson, markdown, got "html"/);
   });
 
   it('keeps strict and per_sequence to report pipelines, where they do something', () => {
