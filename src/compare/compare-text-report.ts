@@ -1,4 +1,5 @@
 import { count, num, place } from '../audit/format-number.js';
+import { markdownCell } from '../reports/markdown-cell.js';
 import type { CompareReport } from './compare-report.js';
 
 /** The human comparison (text, or Markdown with `markdown: true`): object → string, no I/O. */
@@ -28,7 +29,7 @@ export function renderCompareText(r: CompareReport, options: { markdown?: boolea
       const b = place({ file: c.file_b, line: c.line_b });
       out.push(
         md
-          ? `| ${c.id.replace(/[|\\`]/g, (x) => `\\${x}`)} | ${num(c.cross_entropy_a)} | ${num(c.cross_entropy_b)} | ${num(c.difference)} | ${a} | ${b} |`
+          ? `| ${markdownCell(c.id)} | ${num(c.cross_entropy_a)} | ${num(c.cross_entropy_b)} | ${num(c.difference)} | ${markdownCell(a)} | ${markdownCell(b)} |`
           : `  ${num(c.difference).padStart(9)}  ${num(c.cross_entropy_a).padStart(8)} → ${num(c.cross_entropy_b).padEnd(8)}  ${c.id}  (${a} · ${b})`,
       );
     }

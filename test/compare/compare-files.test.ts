@@ -114,4 +114,18 @@ describe('xent compare (command)', () => {
     expect((await runCli(['compare', data.a, data.b, '--bootstrap', '3'])).stderr).toMatch(/`--bootstrap`/);
     expect((await runCli(['compare', data.a, data.b, '--max-mean-difference', 'big'])).stderr).toMatch(/`--max-mean-difference` to be a number/);
   });
+
+  it('--markdown keeps its table whole when ids and file names hold pipes or newlines', async () => {
+    const a = join(dir, 'side|a.jsonl');
+    const b = join(dir, 'side-b.jsonl');
+    writeFileSync(a, `${JSON.stringify({ id: 'x|y\nz', logprobs: [-1] })}\n${JSON.stringify({ id: 'plain', logprobs: [-2] })}\n`);
+    writeFileSync(b, `${JSON.stringify({ id: 'x|y\nz', logprobs: [-3] })}\n${JSON.stringify({ id: 'plain', logprobs: [-2.5] })}\n`);
+    const md = (await runCli(['compare', a, b, '--markdown'])).stdout;
+    const header = md.split('\n').find((l) => l.startsWith('| id |')) as string;
+    const rows = md.split('\n').slice(md.split('\n').indexOf(header) + 2).filter((l) => l.startsWith('|'));
+    expect(rows).toHaveLength(2);
+    const cellsOf = (row: string) => row.split(/(?<!\\)\|/).length;
+    for (const row of rows) expect(cellsOf(row), row).toBe(cellsOf(header));
+    expect(rows[0]).toContain('x\\|y z');
+  });
 });
