@@ -45,7 +45,8 @@ export async function auditFiles(paths: readonly string[], options: AuditFilesOp
   const forced = options.format === undefined || options.format === 'auto' ? undefined : adapterByName(options.format);
   const files = await expandInputs(paths);
   if (files.length === 0) throw new XentError('INPUT_NOT_FOUND', `no input files found in ${paths.join(', ') || '(none given)'}`);
-  const tagger = new TaggingAdapter({ forced, groupBy, detail: true });
+  // The heat-map wants every token's alternatives; the top-k check, only those of records that list some.
+  const tagger = new TaggingAdapter({ forced, groupBy, detail: audit.detailTokens > 0 ? 'all' : 'alternatives' });
   const accumulator = new AuditAccumulator(audit, groupBy !== undefined);
   let records = 0;
   let filesDone = 0;

@@ -37,6 +37,8 @@ export class AuditGroup {
   records = 0;
   sequences = 0;
   emptySequences = 0;
+  /** Scratch for one batch's NLL, emptied before each batch (adds are synchronous). */
+  private readonly batchNll = new ExactSum();
 
   constructor(readonly options: AuditOptions) {
     this.anomalies = new AnomalyLog(options.examples);
@@ -56,22 +58,36 @@ export class AuditGroup {
       if (this.options.detailTokens > 0) seq.detail = [];
       this.open.set(key, seq);
     }
-    const batchNll = new ExactSum();
+    const batchNll = this.batchNll;
+    batchNll.clear();
     seq.tokens += this.stats.add(batch, this.options, batchNll);
     seq.nll.merge(batchNll);
-    const { logprobs, entropy, topK, tokens, alternatives } = batch;
     const exclude = this.options.sentinels === 'exclude';
-    const where = { file: origin.file, line: origin.line, element: origin.element, sequence: batch.sequenceId };
+    const first = seq.position;
+    seq.position += batch.logprobs.length;
+    // Position buckets and the rolling series take the batch whole: they need no per-token state.
+    this.positions.addBatch(first, batch.logprobs, exclude);
+    this.rolling.addBatch(batch.logprobs, exclude);
+    this.scoreTokens(seq, first, batch, origin, exclude);
+  }
+
+  /**
+   * The per-token part of a batch: sentinels, the largest surprise, entropy and top-k sums, the
+   * top-k checks and the page's detail. Anomalies are logged in token order, kind after kind for
+   * each token, so the examples kept are the first ones whatever the batch sizes.
+   */
+  private scoreTokens(seq: OpenSequence, first: number, batch: TokenBatch, origin: RecordOrigin, exclude: boolean): void {
+    const { logprobs, entropy, topK, tokens, alternatives } = batch;
+    const vocabSize = this.options.vocabSize;
     for (let i = 0; i < logprobs.length; i++) {
       const x = logprobs[i] as number;
-      const position = seq.position++;
-      if (sentinelIndex(x) >= 0) {
-        this.anomaly({ kind: 'sentinel', ...where, position, value: x, detail: `logprob ${x} is a sentinel, not a real value` });
+      const position = first + i;
+      // Every sentinel is ≤ −100, so most tokens skip the lookup.
+      if (x <= -100 && sentinelIndex(x) >= 0) {
+        this.anomaly({ kind: 'sentinel', ...where(origin, batch), position, value: x, detail: `logprob ${x} is a sentinel, not a real value` });
         if (exclude) continue;
       }
       const surprise = -x;
-      this.positions.add(position, surprise);
-      this.rolling.add(surprise);
       if (surprise > seq.maxSurprise) {
         seq.maxSurprise = surprise;
         seq.maxSurprisePosition = position;
@@ -85,12 +101,12 @@ export class AuditGroup {
       }
       if (topK !== undefined && (topK.k[i] as number) > 0) {
         const mass = topK.mass[i] as number;
-        const bounds = topKEntropyBounds(topK.partialEntropy[i] as number, mass, topK.minProb[i] as number, topK.k[i] as number, this.options.vocabSize);
+        const bounds = topKEntropyBounds(topK.partialEntropy[i] as number, mass, topK.minProb[i] as number, topK.k[i] as number, vocabSize);
         seq.lower.add(bounds.lower);
-        if (this.options.vocabSize !== undefined) seq.upper.add(bounds.upper);
+        if (vocabSize !== undefined) seq.upper.add(bounds.upper);
         seq.topKTokens++;
         if (mass > 1 + TOP_K_MASS_TOLERANCE) {
-          this.anomaly({ kind: 'top_k_mass_above_one', ...where, position, value: mass, detail: `top-k probabilities sum to ${mass}` });
+          this.anomaly({ kind: 'top_k_mass_above_one', ...where(origin, batch), position, value: mass, detail: `top-k probabilities sum to ${mass}` });
         }
       }
       const alts = alternatives?.logprobs[i];
@@ -109,7 +125,7 @@ export class AuditGroup {
         if (!listed && x > smallest + RANK_TOLERANCE) {
           this.anomaly({
             kind: 'chosen_not_in_top_k',
-            ...where,
+            ...where(origin, batch),
             position,
             value: x,
             detail: `logprob ${x} is above the smallest of ${alts.length} listed alternatives (${smallest}) but the token is not listed`,
@@ -156,4 +172,9 @@ export class AuditGroup {
   metrics(): TokenMetrics {
     return this.stats.metrics(this.options);
   }
+}
+
+/** Where a token anomaly is (its position and value are added beside it). */
+function where(origin: RecordOrigin, batch: TokenBatch): Pick<AnomalyExample, 'file' | 'line' | 'element' | 'sequence'> {
+  return { file: origin.file, line: origin.line, element: origin.element, sequence: batch.sequenceId };
 }

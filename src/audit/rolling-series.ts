@@ -1,3 +1,5 @@
+import { sentinelIndex } from '../math/sentinels.js';
+
 /**
  * Cross-entropy over the corpus in arrival order, for the page's rolling chart, in at most
  * `maxPoints` points: each point covers `block` tokens; when the series is full, neighbours are
@@ -28,6 +30,7 @@ export class RollingSeries {
     this.block = initialBlock;
   }
 
+  /** One token's surprise: the definition addBatch is checked against (the audit adds batches). */
   add(nll: number): void {
     let last = this.tokens.length - 1;
     if (last < 0 || (this.tokens[last] as number) >= this.block) {
@@ -39,6 +42,43 @@ export class RollingSeries {
     this.tokens[last] = (this.tokens[last] as number) + 1;
     this.nll[last] = (this.nll[last] as number) + nll;
     this.total++;
+  }
+
+  /**
+   * Adds the surprise −x of each logprob x of a batch, in order; with `exclude`, sentinels are left
+   * out. The same points as `add` per token, to the last bit: each point's sum takes the same terms
+   * in the same order (kept in a local between block boundaries), and a point is opened only for a
+   * token that is added.
+   */
+  addBatch(logprobs: Float64Array, exclude: boolean): void {
+    const n = logprobs.length;
+    let i = 0;
+    while (i < n) {
+      const next = logprobs[i] as number;
+      if (exclude && next <= -100 && sentinelIndex(next) >= 0) {
+        i++;
+        continue;
+      }
+      let last = this.tokens.length - 1;
+      if (last < 0 || (this.tokens[last] as number) >= this.block) {
+        if (this.tokens.length === this.maxPoints) this.halve();
+        this.tokens.push(0);
+        this.nll.push(0);
+        last = this.tokens.length - 1;
+      }
+      const before = this.tokens[last] as number;
+      let tokens = before;
+      let nll = this.nll[last] as number;
+      for (; i < n && tokens < this.block; i++) {
+        const x = logprobs[i] as number;
+        if (exclude && x <= -100 && sentinelIndex(x) >= 0) continue;
+        nll += -x;
+        tokens++;
+      }
+      this.tokens[last] = tokens;
+      this.nll[last] = nll;
+      this.total += tokens - before;
+    }
   }
 
   toJSON(): RollingPointJson[] {

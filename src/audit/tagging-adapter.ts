@@ -18,7 +18,9 @@ export interface RecordTags {
  * record: values at `--group-by`/`--key` are read from the parsed record before it is decoded and
  * attached to the decoded items array through a WeakMap (the sink receives that same array), so
  * nothing leaks once the record has been consumed. It also asks adapters for token detail
- * (alternatives' text and logprob) when the audit needs it.
+ * (alternatives' text and logprob) when the audit needs it: for every record (`detail: 'all'`,
+ * the page's heat-map), or only for records that list alternatives (`'alternatives'`, the top-k
+ * check), since detail costs an array or two per token even where there is nothing to keep.
  *
  * scoreRecord reads `name` after `decode`, for the record's format and for the prefix of an
  * error's reason, so `name` is the adapter that decoded the last record ('auto' when none did).
@@ -27,13 +29,16 @@ export class TaggingAdapter implements FormatAdapter {
   readonly description = 'detects the format per record and tags it for audits';
   private current: FormatName = 'auto' as FormatName;
   private readonly tags = new WeakMap<ScoredItem[], RecordTags>();
+  /** Adapters whose last record listed alternatives (with `detail: 'alternatives'`). */
+  private readonly listing = new Set<FormatAdapter>();
 
   constructor(
     private readonly options: {
       forced?: FormatAdapter;
       groupBy?: readonly string[];
       key?: readonly string[];
-      detail?: boolean;
+      /** Keep alternatives for every record ('all') or for records that list any ('alternatives'); none by default. */
+      detail?: 'all' | 'alternatives';
     } = {},
   ) {}
 
@@ -53,7 +58,8 @@ export class TaggingAdapter implements FormatAdapter {
       throw new RecordError('UNKNOWN_FORMAT', `no known format has this shape (top-level keys: ${keys.length > 0 ? keys.join(', ') : 'none'})`);
     }
     this.current = adapter.name;
-    const items = adapter.decode(record, this.options.detail === true ? { ...context, detail: 'full' } : context);
+    const items = this.decodeWith(adapter, record, context);
+    if (this.options.groupBy === undefined && this.options.key === undefined) return items; // tagsOf gives {}
     const tags: RecordTags = {};
     if (this.options.groupBy !== undefined) tags.group = keyOf(valueAtPath(record, this.options.groupBy));
     if (this.options.key !== undefined) tags.key = keyOf(valueAtPath(record, this.options.key));
@@ -61,8 +67,38 @@ export class TaggingAdapter implements FormatAdapter {
     return items;
   }
 
+  /**
+   * With 'alternatives', a record is decoded with detail only when it lists alternatives. Most
+   * dumps list them on every record or on none, so each adapter is asked the way its last record
+   * needed, and a plain decode that meets alternatives is done again with detail (the same
+   * record: the same items, plus the detail). A batch without top-k has no alternatives, so its
+   * plain decode is the detailed one less arrays that would all be empty.
+   */
+  private decodeWith(adapter: FormatAdapter, record: unknown, context: DecodeContext): ScoredItem[] {
+    const detail = this.options.detail;
+    if (detail === undefined) return adapter.decode(record, context);
+    if (detail === 'all' || this.listing.has(adapter)) {
+      const items = adapter.decode(record, { ...context, detail: 'full' });
+      if (detail === 'alternatives' && !listsAlternatives(items)) this.listing.delete(adapter);
+      return items;
+    }
+    const items = adapter.decode(record, context);
+    if (!listsAlternatives(items)) return items;
+    this.listing.add(adapter);
+    return adapter.decode(record, { ...context, detail: 'full' });
+  }
+
   /** The tags of a decoded record's items (empty when the record was not decoded here). */
   tagsOf(items: ScoredItem[]): RecordTags {
     return this.tags.get(items) ?? {};
   }
+}
+
+/**
+ * Alternatives are kept where top-k is (TokenBatchBuilder.setTopK): no top-k, nothing to keep.
+ * That detail adds nothing else to a batch is checked for every adapter (test/helpers/decode-with-detail.ts).
+ */
+function listsAlternatives(items: readonly ScoredItem[]): boolean {
+  for (const item of items) if (item.kind === 'tokens' && item.topK !== undefined) return true;
+  return false;
 }

@@ -85,6 +85,13 @@ describe('auditFiles on a generated corpus with known answers', () => {
     }
   });
 
+  it('gives the same figures with the heat-map detail as without it, less the detail', async () => {
+    const detailed = await auditFiles([corpus.path], { top: 4, groupBy: 'model', detailTokens: 3 });
+    const withoutDetail = (r: AuditReport): unknown => JSON.parse(JSON.stringify(r, (key, value: unknown) => (key === 'detail' ? undefined : value)));
+    expect(detailed.worst[0]?.detail).toHaveLength(3);
+    expect(withoutDetail(detailed)).toEqual(withoutDetail(report));
+  });
+
   it('keeps groups in a Map: __proto__ and constructor are ordinary groups, a missing field is its own', () => {
     const groups = new Map(report.groups?.map((g) => [g.group, g]));
     for (const m of [...MODELS, 'c']) {
