@@ -135,18 +135,27 @@ export class TokenBatchBuilder {
     }
     if (this.alternatives !== undefined) {
       const { texts, logprobs } = this.alternatives;
-      batch.alternatives = {
-        texts: Array.from({ length: n }, (_, i) => texts[i] ?? []),
-        logprobs: Array.from({ length: n }, (_, i) => logprobs[i] ?? new Float64Array(0)),
-      };
+      const allTexts = new Array<string[]>(n);
+      const allLogprobs = new Array<Float64Array>(n);
+      for (let i = 0; i < n; i++) {
+        allTexts[i] = texts[i] ?? NO_TEXTS;
+        allLogprobs[i] = logprobs[i] ?? NO_LOGPROBS;
+      }
+      batch.alternatives = { texts: allTexts, logprobs: allLogprobs };
     }
     if (this.texts !== undefined) {
       const texts = this.texts;
-      batch.tokens = Array.from({ length: n }, (_, i) => texts[i] ?? '');
+      const tokens = new Array<string>(n);
+      for (let i = 0; i < n; i++) tokens[i] = texts[i] ?? '';
+      batch.tokens = tokens;
     }
     return batch;
   }
 }
+
+/** Shared by every token without alternatives: empty, frozen, and a zero-length typed array cannot be written. */
+const NO_TEXTS = Object.freeze([]) as unknown as string[];
+const NO_LOGPROBS = new Float64Array(0);
 
 /** A logprob must be a number ≤ 0; −Infinity (probability 0) is allowed and reported as such. */
 export function checkLogprob(value: unknown, where: string): number {
