@@ -22,7 +22,7 @@ export function builder(yargs: Argv) {
     .option('threads', {
       type: 'string',
       default: 'auto',
-      describe: 'Worker threads: a number, or auto (one per core, at most 4, once the inputs reach 32 MB); --every and --dead-letter keep one',
+      describe: 'Worker threads: a number, or auto (one per core, at most 4, once the inputs reach 256 MB); --every and --dead-letter keep one',
     })
     .conflicts('json', ['ndjson', 'markdown'])
     .conflicts('ndjson', 'markdown')

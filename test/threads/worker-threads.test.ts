@@ -20,23 +20,29 @@ async function builtModules() {
   return {
     ...((await import(dist('aggregate/evaluation.js'))) as typeof import('../../src/aggregate/evaluation.js')),
     ...((await import(dist('threads/evaluate-threaded.js'))) as typeof import('../../src/threads/evaluate-threaded.js')),
+    ...((await import(dist('threads/worker-pool.js'))) as typeof import('../../src/threads/worker-pool.js')),
+    ...((await import(dist('threads/thread-count.js'))) as typeof import('../../src/threads/thread-count.js')),
     ...((await import(dist('reports/report.js'))) as typeof import('../../src/reports/report.js')),
     ...((await import(dist('evaluate.js'))) as typeof import('../../src/evaluate.js')),
   };
 }
 
 describe.skipIf(!built)('worker threads (dist/)', () => {
-  it('read ranges of a file in a pool of workers with the single-threaded figures', async () => {
-    const { Evaluation, evaluateThreaded, buildReport, evaluate } = await builtModules();
+  it.each([
+    ['workers only', false],
+    ['the calling thread and a worker', true],
+  ])('read ranges of a file in a pool (%s) with the single-threaded figures', async (_, callerReads) => {
+    const { Evaluation, evaluateThreaded, buildReport, evaluate, WorkerPool } = await builtModules();
     const file = write(dir, 'pool.jsonl', wholeRecordLines(31, 3000));
     const evaluation = new Evaluation();
+    const unit = { accumulator: evaluation.options, format: 'auto' as const, framing: 'auto' as const, fastPath: true };
     let records = 0;
     await evaluateThreaded(evaluation, [file], {
       threads: 2,
-      unit: { accumulator: evaluation.options, format: 'auto', framing: 'auto', fastPath: true },
+      unit,
       main: {},
       minRangeBytes: 1024,
-      onProgress: (r) => (records += r),
+      runner: new WorkerPool(2, unit, (r) => (records += r), callerReads),
     });
     const single = await evaluate([file], { threads: 1 });
     expect(firstDifference(buildReport(evaluation), single)).toBeUndefined();
@@ -69,6 +75,18 @@ describe.skipIf(!built)('worker threads (dist/)', () => {
     // stderr in the message: a process that dies by a signal says why there (V8 prints fatal errors).
     expect(two.code, `--threads 2 stderr: ${two.stderr}`).toBe(0);
     expect(two.stdout).toBe(one.stdout);
+  });
+});
+
+describe.skipIf(!built)('auto threads', () => {
+  it('stay at one below 256 MB of input, where a worker\'s start costs more than it gives, and one per core (at most 4) above', async () => {
+    const { resolveThreads, AUTO_MIN_BYTES } = await builtModules();
+    const { availableParallelism } = await import('node:os');
+    expect(AUTO_MIN_BYTES).toBe(256 * 2 ** 20);
+    expect(resolveThreads('auto', 100e6)).toBe(1);
+    expect(resolveThreads(undefined, AUTO_MIN_BYTES - 1)).toBe(1);
+    expect(resolveThreads('auto', 2e9)).toBe(Math.min(availableParallelism(), 4));
+    expect(resolveThreads(3, 10)).toBe(3);
   });
 });
 
