@@ -20,6 +20,8 @@ export interface AuditFilesOptions extends Partial<AuditOptions> {
   maxLineBytes?: number;
   framing?: Framing | 'auto';
   stdin?: Readable;
+  /** Let the fast path read the records it can use (default true; the same audit either way). */
+  fastPath?: boolean;
   onBadRecord?: (bad: BadRecord, raw: string | undefined) => void;
   onProgress?: (progress: { records: number; filesDone: number; files: number }) => void;
 }

@@ -28,7 +28,7 @@ export async function readTaggedInputs(
   files: readonly string[],
   tagger: TaggingAdapter,
   sink: TaggedSink,
-  options: { concurrency?: number; framing?: Framing | 'auto'; maxLineBytes?: number; stdin?: Readable },
+  options: { concurrency?: number; framing?: Framing | 'auto'; maxLineBytes?: number; stdin?: Readable; fastPath?: boolean },
 ): Promise<InputStatus[]> {
   const inputs: InputStatus[] = files.map((f) => ({ file: f === '-' ? '<stdin>' : f, status: 'ok' }));
   const limit = pLimit(options.concurrency ?? 4);
@@ -42,7 +42,7 @@ export async function readTaggedInputs(
               if (outcome.kind === 'scored') sink.record(outcome.items, outcome.origin, index, tagger.tagsOf(outcome.items));
               else sink.bad(outcome.bad, outcome.raw);
             },
-            { adapter: tagger, framing: options.framing, maxLineBytes: options.maxLineBytes, stdin: options.stdin },
+            { adapter: tagger, framing: options.framing, maxLineBytes: options.maxLineBytes, stdin: options.stdin, fastPath: options.fastPath },
           );
         } catch (error) {
           const input = inputs[index] as InputStatus;

@@ -1,7 +1,9 @@
 import { RecordError } from '../errors.js';
 import type { DecodeContext, FormatAdapter, FormatName } from '../formats/adapter.js';
+import { fastPathFor, type FastPathAware, type FastPathUse } from '../fast/fast-path-use.js';
 import { detectAdapter } from '../formats/registry.js';
 import type { ScoredItem } from '../formats/scored-batch.js';
+import type { ScoredRecord } from '../streams/record-types.js';
 import { keyOf, valueAtPath } from './dotted-path.js';
 
 /** What an audit or compare needs from a record besides its scored items. */
@@ -25,7 +27,7 @@ export interface RecordTags {
  * scoreRecord reads `name` after `decode`, for the record's format and for the prefix of an
  * error's reason, so `name` is the adapter that decoded the last record ('auto' when none did).
  */
-export class TaggingAdapter implements FormatAdapter {
+export class TaggingAdapter implements FormatAdapter, FastPathAware {
   readonly description = 'detects the format per record and tags it for audits';
   private current: FormatName = 'auto' as FormatName;
   private readonly tags = new WeakMap<ScoredItem[], RecordTags>();
@@ -44,6 +46,19 @@ export class TaggingAdapter implements FormatAdapter {
 
   get name(): FormatName {
     return this.current;
+  }
+
+  /**
+   * The fast path reads a record without parsing it, and its batches carry neither token texts
+   * nor alternatives: so none with tags to read (the parsed record is where they are) or a
+   * heat-map to fill (it shows texts), and, for the top-k check, only records without top-k
+   * (whose full-path batches would hold no alternatives either: see listsAlternatives).
+   */
+  fastPathUse(): FastPathUse | undefined {
+    if (this.options.groupBy !== undefined || this.options.key !== undefined || this.options.detail === 'all') return undefined;
+    const use = fastPathFor(this.options.forced);
+    if (use === undefined || this.options.detail === undefined) return use;
+    return { shapes: use.shapes, accepts: withoutAlternatives };
   }
 
   detect(record: unknown): boolean {
@@ -101,4 +116,8 @@ export class TaggingAdapter implements FormatAdapter {
 function listsAlternatives(items: readonly ScoredItem[]): boolean {
   for (const item of items) if (item.kind === 'tokens' && item.topK !== undefined) return true;
   return false;
+}
+
+function withoutAlternatives(record: ScoredRecord): boolean {
+  return !listsAlternatives(record.items);
 }

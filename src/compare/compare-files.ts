@@ -38,6 +38,8 @@ export interface CompareOptions {
   maxLineBytes?: number;
   framing?: Framing | 'auto';
   stdin?: Readable;
+  /** Let the fast path read the records it can use (default true; the same comparison either way). */
+  fastPath?: boolean;
   onBadRecord?: (side: 'a' | 'b', bad: BadRecord, raw: string | undefined) => void;
 }
 

@@ -2,14 +2,15 @@ import type { FormatAdapter } from '../formats/adapter.js';
 import { LineFramer, type LineFramerOptions, type LineVisitor, type OverlongLine } from '../streams/line-framer.js';
 import { decodeLine } from '../streams/line-decoder.js';
 import { scoreRecord } from '../streams/record-scorer.js';
-import type { DecodedRecord, RecordOutcome } from '../streams/record-types.js';
-import { FastRecordScanner, type FastShapes } from './fast-record-scanner.js';
+import type { DecodedRecord, RecordOutcome, ScoredRecord } from '../streams/record-types.js';
+import { FastRecordScanner } from './fast-record-scanner.js';
+import type { FastPathUse } from './fast-path-use.js';
 
 export interface LineScorerOptions extends LineFramerOptions {
   /** The forced adapter, if any (for the lines the fast path leaves to the full one). */
   adapter?: FormatAdapter;
-  /** Shapes the fast path may read; none: every line takes the full path. */
-  shapes?: FastShapes;
+  /** What the fast path may read and keep; none: every line takes the full path. */
+  fast?: FastPathUse;
 }
 
 /**
@@ -23,6 +24,7 @@ export class LineScorer implements LineVisitor {
   private readonly framer: LineFramer;
   private readonly scanner: FastRecordScanner | undefined;
   private readonly decoded: DecodedRecord[] = [];
+  private readonly accepts: ((record: ScoredRecord) => boolean) | undefined;
 
   constructor(
     private readonly file: string,
@@ -30,7 +32,8 @@ export class LineScorer implements LineVisitor {
     private readonly options: LineScorerOptions,
   ) {
     this.framer = new LineFramer(options);
-    this.scanner = options.shapes === undefined ? undefined : new FastRecordScanner(options.shapes);
+    this.scanner = options.fast === undefined ? undefined : new FastRecordScanner(options.fast.shapes);
+    this.accepts = options.fast?.accepts;
   }
 
   /** Number of the next line to be framed (one past the last line read). */
@@ -49,7 +52,7 @@ export class LineScorer implements LineVisitor {
 
   line(buf: Buffer, start: number, end: number, line: number, offset: number, next: number, terminated: boolean): void {
     const scored = this.scanner?.scan(buf, start, end, this.file, line, offset);
-    if (scored !== undefined) {
+    if (scored !== undefined && (this.accepts === undefined || this.accepts(scored))) {
       this.sink(scored);
       return;
     }

@@ -3,7 +3,7 @@ import { Readable, Transform, Writable, type TransformCallback } from 'node:stre
 import { pipeline } from 'node:stream/promises';
 import { LineScorer } from '../fast/line-scorer.js';
 import { readAhead } from '../fast/read-ahead.js';
-import { fastShapesFor } from '../fast/fast-shapes.js';
+import { fastPathFor } from '../fast/fast-path-use.js';
 import type { FormatAdapter } from '../formats/adapter.js';
 import type { LineFramerOptions } from './line-framer.js';
 import { BatchDecoder } from './batch-decoder.js';
@@ -47,7 +47,7 @@ export async function scoreInput(
 ): Promise<ScoredInput> {
   const opened = await openInput(path, { framing: options.framing ?? 'auto', stdin: options.stdin });
   const name = path === '-' ? '<stdin>' : path;
-  if (opened.framing === 'lines' && options.fastPath !== false && fastShapesFor(options.adapter) !== undefined) {
+  if (opened.framing === 'lines' && options.fastPath !== false && fastPathFor(options.adapter) !== undefined) {
     // A plain file is read again by readAhead (reads overlapping the parsing); the stream
     // openInput made to look at its first bytes is dropped.
     const plain = path !== '-' && !opened.gzip && (await stat(path)).isFile();
@@ -134,10 +134,10 @@ export async function scoreLines(
   sink: (outcome: RecordOutcome) => void,
   options: ScoreInputOptions & Pick<LineFramerOptions, 'startOffset' | 'startLine'> = {},
 ): Promise<number> {
-  const shapes = options.fastPath === false ? undefined : fastShapesFor(options.adapter);
+  const fast = options.fastPath === false ? undefined : fastPathFor(options.adapter);
   const scorer = new LineScorer(name, sink, {
     adapter: options.adapter,
-    shapes,
+    fast,
     maxLineBytes: options.maxLineBytes,
     startOffset: options.startOffset,
     startLine: options.startLine,
