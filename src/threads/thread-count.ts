@@ -7,8 +7,8 @@ import { WORKER_SCRIPT } from './worker-pool.js';
 /**
  * Below this much input, `auto` stays on one thread. A worker's start (node's bootstrap, our
  * modules, and the scanner compiled again for its own isolate) is 0.2–0.3 s of CPU that competes
- * with the reading thread: on this project's 2-core machine two threads were 0.13–0.17 s slower
- * than one on 50 and 100 MB, even at 300 MB, and 1.4–1.7× faster at 1 GB (measured).
+ * with the reading threads: on this project's 2-core machine two threads were 0.18 s slower than
+ * one at 100 MB, 4–12% faster at 300 MB and 1.2–1.4× faster at 1 GB (measured).
  */
 export const AUTO_MIN_BYTES = 256 * 1024 * 1024;
 /** `auto` never starts more threads than this (each holds its own heap). */

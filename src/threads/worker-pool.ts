@@ -1,5 +1,4 @@
 import { Worker } from 'node:worker_threads';
-import { scoreUnit } from './score-unit.js';
 import type { UnitOptions, UnitResult, UnitRunner, WorkUnit } from './work-unit.js';
 
 /** The worker script, next to this module in dist/ (the TypeScript sources cannot run as a worker). */
@@ -10,9 +9,9 @@ export const WORKER_SCRIPT = new URL('./shard-worker.js', import.meta.url);
  * reaches its cap can take the whole process down through V8's fatal out-of-memory path instead
  * of failing alone; a CI run once saw `--threads 2` die by a signal with a 32 MB cap), so the cap
  * guards against a runaway without being reached. The young generation is kept small: it is
- * where a streaming reader's garbage lives, and 4 MB of it took a two-thread run over 1 GB from
- * 142 MB of RSS to 118 MB in the same time (measured). With --per-sequence a worker keeps every
- * sequence's figures, so its heap is left uncapped.
+ * where a streaming reader's garbage lives, and capped at 4 MB it took a two-thread run over
+ * 1 GB from 142 MB of RSS to 118 MB, in the same time (measured). With --per-sequence a worker
+ * keeps every sequence's figures, so its heap is left uncapped.
  */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 4 };
 const WORKER_LIMITS_KEEPING_SEQUENCES = {};
@@ -26,27 +25,22 @@ interface Task {
 type WorkerMessage = { type: 'progress'; records: number; tokens: number } | { type: 'done'; result: UnitResult };
 
 /**
- * `size` threads: the calling thread and up to `size − 1` worker threads, started as units
- * arrive (or, with `callerReads` false, `size` workers). The calling thread reads units between its other work (it only hands out units and
- * collects results otherwise), so a two-thread run starts one worker, not two: a worker's start
- * (node's bootstrap, our modules, then the scanner's code compiled afresh for its own isolate)
- * cost more than the idle calling thread saved. Each worker reads one unit at a time and stays
- * for the next, so a run pays for its start once. A worker that dies fails only its own unit.
- * `close` ends them all.
+ * Up to `size` worker threads, started as units arrive; each reads one unit at a time and stays
+ * for the next, so a run pays for a thread's start (its module loading) once. The main thread
+ * only hands out units and collects results. Reading units on it as well was 7% faster at 300 MB
+ * (it works while a worker starts) and no faster from 1 GB, but its heap cannot be capped and
+ * grew with the input: 146 MB of RSS over 3 GB against 115 MB (measured). A worker that dies fails only its own
+ * unit. `close` ends them all.
  */
 export class WorkerPool implements UnitRunner {
   private readonly workers = new Set<Worker>();
   private readonly idle: Worker[] = [];
   private readonly queue: Task[] = [];
-  /** Whether the calling thread is reading a unit. */
-  private callerBusy = false;
 
   constructor(
     private readonly size: number,
     private readonly options: UnitOptions,
     private readonly onProgress?: (records: number, tokens: number) => void,
-    /** false: `size` workers and a calling thread that only hands out units (tests of the workers). */
-    private readonly callerReads = true,
   ) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`Expected \`threads\` to be an integer from 1 and up, got ${size}`);
   }
@@ -66,24 +60,11 @@ export class WorkerPool implements UnitRunner {
   }
 
   private dispatch(): void {
-    if (this.callerReads && !this.callerBusy && this.queue.length > 0) this.runHere(this.queue.shift() as Task);
-    const workers = this.callerReads ? this.size - 1 : this.size;
     while (this.queue.length > 0) {
-      const worker = this.idle.pop() ?? (this.workers.size < workers ? this.spawn() : undefined);
+      const worker = this.idle.pop() ?? (this.workers.size < this.size ? this.spawn() : undefined);
       if (worker === undefined) return;
       this.assign(worker, this.queue.shift() as Task);
     }
-  }
-
-  /** Reads a unit on the calling thread; its chunks are read asynchronously, so workers' messages still get through. */
-  private runHere(task: Task): void {
-    this.callerBusy = true;
-    scoreUnit(task.unit, this.options, this.onProgress)
-      .then(task.resolve, task.reject)
-      .finally(() => {
-        this.callerBusy = false;
-        this.dispatch();
-      });
   }
 
   private spawn(): Worker {

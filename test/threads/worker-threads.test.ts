@@ -20,7 +20,6 @@ async function builtModules() {
   return {
     ...((await import(dist('aggregate/evaluation.js'))) as typeof import('../../src/aggregate/evaluation.js')),
     ...((await import(dist('threads/evaluate-threaded.js'))) as typeof import('../../src/threads/evaluate-threaded.js')),
-    ...((await import(dist('threads/worker-pool.js'))) as typeof import('../../src/threads/worker-pool.js')),
     ...((await import(dist('threads/thread-count.js'))) as typeof import('../../src/threads/thread-count.js')),
     ...((await import(dist('reports/report.js'))) as typeof import('../../src/reports/report.js')),
     ...((await import(dist('evaluate.js'))) as typeof import('../../src/evaluate.js')),
@@ -28,21 +27,17 @@ async function builtModules() {
 }
 
 describe.skipIf(!built)('worker threads (dist/)', () => {
-  it.each([
-    ['workers only', false],
-    ['the calling thread and a worker', true],
-  ])('read ranges of a file in a pool (%s) with the single-threaded figures', async (_, callerReads) => {
-    const { Evaluation, evaluateThreaded, buildReport, evaluate, WorkerPool } = await builtModules();
+  it('read ranges of a file in a pool of workers with the single-threaded figures', async () => {
+    const { Evaluation, evaluateThreaded, buildReport, evaluate } = await builtModules();
     const file = write(dir, 'pool.jsonl', wholeRecordLines(31, 3000));
     const evaluation = new Evaluation();
-    const unit = { accumulator: evaluation.options, format: 'auto' as const, framing: 'auto' as const, fastPath: true };
     let records = 0;
     await evaluateThreaded(evaluation, [file], {
       threads: 2,
-      unit,
+      unit: { accumulator: evaluation.options, format: 'auto', framing: 'auto', fastPath: true },
       main: {},
       minRangeBytes: 1024,
-      runner: new WorkerPool(2, unit, (r) => (records += r), callerReads),
+      onProgress: (r) => (records += r),
     });
     const single = await evaluate([file], { threads: 1 });
     expect(firstDifference(buildReport(evaluation), single)).toBeUndefined();
