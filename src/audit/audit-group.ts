@@ -77,7 +77,7 @@ export class AuditGroup {
    * each token, so the examples kept are the first ones whatever the batch sizes.
    */
   private scoreTokens(seq: OpenSequence, first: number, batch: TokenBatch, origin: RecordOrigin, exclude: boolean): void {
-    const { logprobs, entropy, topK, tokens, alternatives } = batch;
+    const { logprobs, entropy, topK, tokens, alternatives, listing } = batch;
     const vocabSize = this.options.vocabSize;
     for (let i = 0; i < logprobs.length; i++) {
       const x = logprobs[i] as number;
@@ -122,15 +122,11 @@ export class AuditGroup {
           // Same text when both are known, else the same logprob.
           if (text !== undefined && t !== undefined && t !== '' ? t === text : Math.abs(lp - x) <= RANK_TOLERANCE) listed = true;
         }
-        if (!listed && x > smallest + RANK_TOLERANCE) {
-          this.anomaly({
-            kind: 'chosen_not_in_top_k',
-            ...where(origin, batch),
-            position,
-            value: x,
-            detail: `logprob ${x} is above the smallest of ${alts.length} listed alternatives (${smallest}) but the token is not listed`,
-          });
-        }
+        if (!listed && x > smallest + RANK_TOLERANCE) this.notInTopK(origin, batch, position, x, alts.length, smallest);
+      } else if (listing !== undefined && topK !== undefined && (topK.k[i] as number) > 0) {
+        // The same check, made by the fast path from the record's bytes (see ChosenListing).
+        const smallest = listing.smallest[i] as number;
+        if (listing.listed[i] === 0 && x > smallest + RANK_TOLERANCE) this.notInTopK(origin, batch, position, x, topK.k[i] as number, smallest);
       }
       if (seq.detail !== undefined && seq.detail.length < this.options.detailTokens) {
         const token: TokenDetail = { text: tokens?.[i] ?? '', logprob: x };
@@ -140,6 +136,16 @@ export class AuditGroup {
         seq.detail.push(token);
       }
     }
+  }
+
+  private notInTopK(origin: RecordOrigin, batch: TokenBatch, position: number, x: number, listed: number, smallest: number): void {
+    this.anomaly({
+      kind: 'chosen_not_in_top_k',
+      ...where(origin, batch),
+      position,
+      value: x,
+      detail: `logprob ${x} is above the smallest of ${listed} listed alternatives (${smallest}) but the token is not listed`,
+    });
   }
 
   /** Ends a sequence: scores it and folds it into the heaps, sketches and histogram. */

@@ -51,14 +51,15 @@ export class TaggingAdapter implements FormatAdapter, FastPathAware {
   /**
    * The fast path reads a record without parsing it, and its batches carry neither token texts
    * nor alternatives: so none with tags to read (the parsed record is where they are) or a
-   * heat-map to fill (it shows texts), and, for the top-k check, only records without top-k
-   * (whose full-path batches would hold no alternatives either: see listsAlternatives).
+   * heat-map to fill (it shows texts). For the top-k check, chat batches say instead whether
+   * each token is among its alternatives (TokenBatch.listing); a record with top-k and no
+   * listing (an xent sequence's rows, which the check compares by logprob) takes the full path.
    */
   fastPathUse(): FastPathUse | undefined {
     if (this.options.groupBy !== undefined || this.options.key !== undefined || this.options.detail === 'all') return undefined;
     const use = fastPathFor(this.options.forced);
     if (use === undefined || this.options.detail === undefined) return use;
-    return { shapes: use.shapes, accepts: withoutAlternatives };
+    return { shapes: use.shapes, listing: true, accepts: checkable };
   }
 
   detect(record: unknown): boolean {
@@ -118,6 +119,8 @@ function listsAlternatives(items: readonly ScoredItem[]): boolean {
   return false;
 }
 
-function withoutAlternatives(record: ScoredRecord): boolean {
-  return !listsAlternatives(record.items);
+/** Whether the top-k check can be made on a fast-path record: every batch with top-k has its listing. */
+function checkable(record: ScoredRecord): boolean {
+  for (const item of record.items) if (item.kind === 'tokens' && item.topK !== undefined && item.listing === undefined) return false;
+  return true;
 }

@@ -1,5 +1,6 @@
 import type { TokenBatch } from '../formats/scored-batch.js';
 import { bytesOf, keyTable, type ByteScanner } from './byte-scanner.js';
+import { ChosenListing } from './chosen-listing.js';
 import type { TokenColumns } from './token-columns.js';
 import { TopKRow } from './top-k-row.js';
 
@@ -19,6 +20,17 @@ export class ChatChoicesScanner {
   private logprob = 0;
   /** Set by an entry: its byte count (NaN when unknown). */
   private byteCount = 0;
+  /** With `listing`: the entry's token and its alternatives' tokens, for TokenColumns.setListing. */
+  private readonly listing: ChosenListing | undefined;
+  /** Set by an alternative: its token text's bounds (start −1: not a string) and escape flag. */
+  private altStart = -1;
+  private altEnd = -1;
+  private altEscaped = false;
+
+  /** `listing`: also say, per token, whether it is among its alternatives (see ChosenListing). */
+  constructor(listing = false) {
+    this.listing = listing ? new ChosenListing() : undefined;
+  }
 
   /** `choices` value at i: batches go to `out`, their choice indices to `indices`. */
   choicesAt(s: ByteScanner, i: number, columns: TokenColumns, out: TokenBatch[]): number {
@@ -91,9 +103,19 @@ export class ChatChoicesScanner {
       i = this.entry(s, i);
       if (i < 0) return -1;
       const lp = this.logprob;
-      if (lp !== lp) columns.unscored++;
-      else if (row.k > 0) columns.push(lp, this.byteCount, row.k, row.mass, row.partialEntropy, row.minProb);
-      else columns.push(lp, this.byteCount, 0, 0, 0, 0);
+      if (lp !== lp) {
+        columns.unscored++;
+      } else if (row.k > 0) {
+        columns.push(lp, this.byteCount, row.k, row.mass, row.partialEntropy, row.minProb);
+        const listing = this.listing;
+        if (listing !== undefined) {
+          const listed = listing.listed(s.buf);
+          if (listed < 0) return -1;
+          columns.setListing(listed === 1, listing.smallest);
+        }
+      } else {
+        columns.push(lp, this.byteCount, 0, 0, 0, 0);
+      }
     }
     return i;
   }
@@ -106,9 +128,16 @@ export class ChatChoicesScanner {
   private entry(s: ByteScanner, i: number): number {
     const buf = s.buf;
     this.row.reset();
+    this.listing?.reset();
     this.byteCount = Number.NaN;
     let j = s.match(i, LAYOUT_TOKEN);
-    j = j >= 0 && buf[j] === 0x22 ? s.match(s.string(j), LAYOUT_LOGPROB) : -1;
+    if (j >= 0 && buf[j] === 0x22) {
+      j = s.string(j);
+      if (j >= 0) this.listing?.setChosen(s.stringStart, s.stringEnd, s.escaped);
+      j = s.match(j, LAYOUT_LOGPROB);
+    } else {
+      j = -1;
+    }
     if (j >= 0) {
       j = this.logprobAt(s, j);
       const logprob = this.logprob;
@@ -128,6 +157,7 @@ export class ChatChoicesScanner {
   /** An entry in any key order and spacing. */
   private entryByKeys(s: ByteScanner, i: number): number {
     this.row.reset();
+    this.listing?.reset();
     this.byteCount = Number.NaN;
     let logprob = Number.NaN;
     let seen = 0;
@@ -143,6 +173,9 @@ export class ChatChoicesScanner {
         i = this.byteListAt(s, i);
       } else if (key === ENTRY_TOP) {
         i = s.isNull(i) ? i + 4 : this.alternatives(s, i);
+      } else if (key === ENTRY_TOKEN && this.listing !== undefined && s.buf[i] === 0x22) {
+        i = s.string(i);
+        if (i >= 0) this.listing.setChosen(s.stringStart, s.stringEnd, s.escaped);
       } else {
         i = s.skipValue(i);
       }
@@ -178,7 +211,10 @@ export class ChatChoicesScanner {
       i = this.alternative(s, i);
       if (i < 0) return -1;
       const logprob = this.logprob;
-      if (logprob === logprob) this.row.add(logprob);
+      if (logprob === logprob) {
+        this.row.add(logprob);
+        this.listing?.addAlternative(this.altStart, this.altEnd, this.altEscaped, logprob);
+      }
     }
     return i;
   }
@@ -187,7 +223,13 @@ export class ChatChoicesScanner {
   private alternative(s: ByteScanner, i: number): number {
     const buf = s.buf;
     let j = s.match(i, LAYOUT_TOKEN);
-    j = j >= 0 && buf[j] === 0x22 ? s.match(s.string(j), LAYOUT_LOGPROB) : -1;
+    if (j >= 0 && buf[j] === 0x22) {
+      j = s.string(j);
+      this.altText(s);
+      j = s.match(j, LAYOUT_LOGPROB);
+    } else {
+      j = -1;
+    }
     if (j >= 0) j = this.logprobAt(s, j);
     if (j >= 0) {
       if (buf[j] === 0x7d) return j + 1;
@@ -198,10 +240,18 @@ export class ChatChoicesScanner {
     return this.alternativeByKeys(s, i);
   }
 
+  /** The string just read is the alternative's token (a failed read leaves start −1, never used: the line falls back). */
+  private altText(s: ByteScanner): void {
+    this.altStart = s.stringStart;
+    this.altEnd = s.stringEnd;
+    this.altEscaped = s.escaped;
+  }
+
   /** An alternative in any key order and spacing; its token and bytes may be any JSON value (unread). */
   private alternativeByKeys(s: ByteScanner, i: number): number {
     let seen = 0;
     let logprob = Number.NaN;
+    this.altStart = -1;
     for (i = s.open(i, 0x7b); i >= 0 && s.more; i = s.separator(i, 0x7d)) {
       i = s.member(i, ALTERNATIVE_KEYS, seen);
       if (i < 0) return -1;
@@ -209,6 +259,9 @@ export class ChatChoicesScanner {
       if (s.memberKey === ALTERNATIVE_LOGPROB) {
         i = this.logprobAt(s, i);
         logprob = this.logprob;
+      } else if (s.memberKey === ALTERNATIVE_TOKEN && s.buf[i] === 0x22) {
+        i = s.string(i);
+        this.altText(s);
       } else {
         i = s.skipValue(i);
       }
@@ -225,10 +278,12 @@ const CHOICE_LOGPROBS = 2;
 const LOGPROBS_KEYS = keyTable('content', 'refusal');
 const LOGPROBS_REFUSAL = 1;
 const ENTRY_KEYS = keyTable('token', 'logprob', 'bytes', 'top_logprobs');
+const ENTRY_TOKEN = 0;
 const ENTRY_LOGPROB = 1;
 const ENTRY_BYTES = 2;
 const ENTRY_TOP = 3;
 const ALTERNATIVE_KEYS = keyTable('token', 'logprob', 'bytes');
+const ALTERNATIVE_TOKEN = 0;
 const ALTERNATIVE_LOGPROB = 1;
 /** OpenAI's own layout of an entry and of an alternative. */
 const LAYOUT_TOKEN = bytesOf('{"token":');

@@ -11,6 +11,8 @@ import type { FastShapes } from './fast-record-scanner.js';
  */
 export interface FastPathUse {
   shapes: FastShapes;
+  /** Chat batches also carry TokenBatch.listing (for the audit's top-k check). */
+  listing?: boolean;
   accepts?: (record: ScoredRecord) => boolean;
 }
 

@@ -27,9 +27,15 @@ export class FastRecordScanner {
   private readonly scanner = new ByteScanner();
   private readonly columns = new TokenColumns();
   private readonly flat = new FlatSequenceScanner();
-  private readonly chat = new ChatChoicesScanner();
+  private readonly chat: ChatChoicesScanner;
 
-  constructor(private readonly shapes: FastShapes) {}
+  /** `listing`: chat batches also say whether each token is among its alternatives (TokenBatch.listing). */
+  constructor(
+    private readonly shapes: FastShapes,
+    listing = false,
+  ) {
+    this.chat = new ChatChoicesScanner(listing);
+  }
 
   /** The record in buf[start, end) (buf[end] must be below 0x20, as LineVisitor guarantees). */
   scan(buf: Buffer, start: number, end: number, file: string, line: number, offset: number): ScoredRecord | undefined {

@@ -32,7 +32,7 @@ export class LineScorer implements LineVisitor {
     private readonly options: LineScorerOptions,
   ) {
     this.framer = new LineFramer(options);
-    this.scanner = options.fast === undefined ? undefined : new FastRecordScanner(options.fast.shapes);
+    this.scanner = options.fast === undefined ? undefined : new FastRecordScanner(options.fast.shapes, options.fast.listing);
     this.accepts = options.fast?.accepts;
   }
 

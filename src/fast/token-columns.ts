@@ -14,14 +14,19 @@ export class TokenColumns {
   private partialEntropy = new Float64Array(INITIAL);
   private minProb = new Float64Array(INITIAL);
   private k = new Uint32Array(INITIAL);
+  /** With setListing (the audit's check, see ChosenListing): listed (0/1) and the smallest alternative logprob. */
+  private listed = new Uint8Array(INITIAL);
+  private smallest = new Float64Array(INITIAL);
   private hasBytes = false;
   private hasTopK = false;
+  private hasListing = false;
 
   clear(): void {
     this.length = 0;
     this.unscored = 0;
     this.hasBytes = false;
     this.hasTopK = false;
+    this.hasListing = false;
     // A huge line must not pin its columns for the rest of the run.
     if (this.logprobs.length > KEEP) this.allocate(INITIAL);
   }
@@ -39,6 +44,14 @@ export class TokenColumns {
     this.minProb[i] = minProb;
     if (k > 0) this.hasTopK = true;
     this.length = i + 1;
+  }
+
+  /** For the token just pushed: whether it is among its alternatives, and their smallest logprob. */
+  setListing(listed: boolean, smallest: number): void {
+    const i = this.length - 1;
+    this.listed[i] = listed ? 1 : 0;
+    this.smallest[i] = smallest;
+    this.hasListing = true;
   }
 
   batch(sequenceId: string, segment: Segment, final: boolean): TokenBatch {
@@ -60,12 +73,16 @@ export class TokenColumns {
         k: this.k.slice(0, n),
       };
     }
+    // Listing is set for tokens with alternatives; elsewhere it is never read (the audit checks k first).
+    if (this.hasListing) batch.listing = { listed: this.listed.slice(0, n), smallest: this.smallest.slice(0, n) };
     return batch;
   }
 
   private grow(): void {
-    const old = { logprobs: this.logprobs, bytes: this.bytes, mass: this.mass, partialEntropy: this.partialEntropy, minProb: this.minProb, k: this.k };
+    const old = { logprobs: this.logprobs, bytes: this.bytes, mass: this.mass, partialEntropy: this.partialEntropy, minProb: this.minProb, k: this.k, listed: this.listed, smallest: this.smallest };
     this.allocate(this.logprobs.length * 2);
+    this.listed.set(old.listed);
+    this.smallest.set(old.smallest);
     this.logprobs.set(old.logprobs);
     this.bytes.set(old.bytes);
     this.mass.set(old.mass);
@@ -81,6 +98,8 @@ export class TokenColumns {
     this.partialEntropy = new Float64Array(size);
     this.minProb = new Float64Array(size);
     this.k = new Uint32Array(size);
+    this.listed = new Uint8Array(size);
+    this.smallest = new Float64Array(size);
   }
 }
 

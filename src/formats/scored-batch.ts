@@ -39,6 +39,12 @@ export interface TokenBatch {
    * the record's order); present only when decoded with DecodeContext.detail = 'full'.
    */
   alternatives?: { texts: string[][]; logprobs: Float64Array[] };
+  /**
+   * For the audit's chosen-not-in-top-k check where `alternatives` are not kept (the fast path
+   * reads them from bytes): whether each token's text is among its alternatives' (1 or 0), and
+   * their smallest logprob. Read only where topK.k > 0.
+   */
+  listing?: { listed: Uint8Array; smallest: Float64Array };
   /** Positions whose logprob was null: present in the record but not scored (e.g. the first prompt token). */
   unscored: number;
   /** True when the record says the sequence ends here (a final streaming chunk, or a whole-sequence record). */

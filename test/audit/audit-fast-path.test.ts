@@ -73,6 +73,55 @@ describe('audit with the fast path', () => {
   });
 });
 
+/** A chat response with one content entry per [token, logprob, alternatives] (alternatives: [token, logprob][]). */
+function chatLine(id: string, entries: [unknown, number, [unknown, number | null][]][], keysReversed = false): string {
+  const content = entries.map(([token, logprob, alts]) => {
+    const top_logprobs = alts.map(([t, lp]) => ({ token: t, logprob: lp, bytes: null }));
+    return keysReversed ? { top_logprobs, bytes: null, logprob, token } : { token, logprob, bytes: null, top_logprobs };
+  });
+  return JSON.stringify({ id, object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: '' }, logprobs: { content }, finish_reason: 'stop' }] });
+}
+
+describe('audit with the fast path on chat responses with alternatives', () => {
+  // Each line holds one token that the check flags (chosen_not_in_top_k) or not, as planted.
+  const planted: [string, boolean][] = [
+    [chatLine('listed', [[' the', -0.5, [[' the', -0.5], [' a', -1.5]]]]), false],
+    [chatLine('missing-above', [[' cat', -0.7, [[' the', -0.5], [' a', -1.5]]]]), true],
+    [chatLine('missing-below', [[' cat', -3, [[' the', -0.5], [' a', -1.5]]]]), false],
+    [chatLine('keys-reversed', [[' cat', -0.7, [[' the', -0.5], [' a', -1.5]]]], true), true],
+    // JSON.stringify writes "\n" escaped; the alternative below is written "\u00e9" by hand.
+    [chatLine('newline', [['\n', -0.2, [['\n', -0.2], [' a', -2]]]]), false],
+    [chatLine('accent', [['é', -0.3, [['é', -0.3], [' a', -2]]]]).replace('"top_logprobs":[{"token":"é"', '"top_logprobs":[{"token":"\\u00e9"'), false],
+    [chatLine('accent-missing', [['é', -0.3, [['e', -0.1], [' a', -2]]]]), true],
+    // Texts the check compares by logprob: an empty or non-string alternative token (full path).
+    [chatLine('empty-alt', [[' cat', -0.7, [['', -0.7], [' a', -1.5]]]]), false],
+    [chatLine('number-alt', [[' cat', -0.7, [[7, -0.5], [' a', -1.5]]]]), true],
+    [chatLine('null-logprob-alt', [[' cat', -0.7, [[null, null], [' a', -1.5]]]]), true],
+  ];
+  const file = join(dir, 'planted-chat.jsonl');
+  const body = `${planted.map(([line]) => line).join('\n')}\n`;
+  // Two malformed UTF-8 runs (0xC3 and 0xC4 alone) both decode to U+FFFD: the same text.
+  const malformed = Buffer.from(chatLine('malformed', [['\u0001', -0.4, [['\u0002', -0.4], [' a', -2]]]]).replace('\\u0001', '\u0001').replace('\\u0002', '\u0002'));
+  malformed[malformed.indexOf(1)] = 0xc3;
+  malformed[malformed.indexOf(2)] = 0xc4;
+  writeFileSync(file, Buffer.concat([Buffer.from(body), malformed, Buffer.from('\n')]));
+
+  it('flags exactly the planted tokens, as the full parser does', async () => {
+    const on = await auditFiles([file], { top: 20, fastPath: true });
+    const off = await auditFiles([file], { top: 20, fastPath: false });
+    expect(firstDifference(on, off)).toBeUndefined();
+    expect(on.bad_records.count).toBe(0);
+    expect(on.anomalies.chosen_not_in_top_k).toBe(planted.filter(([, flagged]) => flagged).length);
+  });
+
+  it('parses only the lines whose check needs a logprob comparison', async () => {
+    const decode = vi.spyOn(TaggingAdapter.prototype, 'decode');
+    await auditFiles([file], {});
+    // empty-alt and number-alt; null-logprob-alt's token is never compared.
+    expect(decode).toHaveBeenCalledTimes(2);
+  });
+});
+
 describe('compare with the fast path', () => {
   it('gives the comparison of the full parser', async () => {
     const [a, b] = fuzz as [string, string];
