@@ -16,6 +16,7 @@ export interface AuditFilesOptions extends Partial<AuditOptions> {
   format?: FormatName | 'auto';
   /** Dotted path into each record whose value names its group. */
   groupBy?: string;
+  /** Files read at once (default 1: above it their records interleave, and the audit's order-dependent parts vary from run to run). */
   concurrency?: number;
   maxLineBytes?: number;
   framing?: Framing | 'auto';
@@ -40,7 +41,7 @@ export async function auditFiles(paths: readonly string[], options: AuditFilesOp
   } catch (error) {
     throw new XentError('INVALID_OPTION', (error as Error).message, { cause: error });
   }
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new XentError('INVALID_OPTION', `Expected \`concurrency\` to be an integer from 1 and up, got ${concurrency}`);
   }

@@ -20,7 +20,8 @@ export interface TaggedSink {
 }
 
 /**
- * Streams input files through the engine's scoreInput, `concurrency` at a time, with the tagging
+ * Streams input files through the engine's scoreInput, `concurrency` at a time (default 1, in
+ * input order; more interleave their records), with the tagging
  * adapter, into one sink (shared by audit and compare). A file that cannot be read is marked
  * failed; what was read of it still counts.
  */
@@ -31,7 +32,7 @@ export async function readTaggedInputs(
   options: { concurrency?: number; framing?: Framing | 'auto'; maxLineBytes?: number; stdin?: Readable; fastPath?: boolean },
 ): Promise<InputStatus[]> {
   const inputs: InputStatus[] = files.map((f) => ({ file: f === '-' ? '<stdin>' : f, status: 'ok' }));
-  const limit = pLimit(options.concurrency ?? 4);
+  const limit = pLimit(options.concurrency ?? 1);
   await Promise.all(
     files.map((file, index) =>
       limit(async () => {

@@ -3,7 +3,7 @@ import { RANK_METRICS, type RankMetric } from '../audit/sequence-scores.js';
 import { parseAnomalyLimits } from '../audit/thresholds.js';
 import { commandOutputs } from '../audit/write-output.js';
 import { inputSettings } from './input-settings.js';
-import { withEvaluationOptions } from './report-options.js';
+import { CONCURRENCY, withEvaluationOptions } from './report-options.js';
 import type { Io } from './report-runner.js';
 import { restoreStdin, UsageError } from './usage-error.js';
 
@@ -11,7 +11,7 @@ export const command = 'audit [files..]';
 export const describe = 'Find what is wrong in a corpus: worst sequences, quantiles, anomalies, bad records; thresholds for CI';
 
 export function builder(yargs: Argv) {
-  return withEvaluationOptions(yargs)
+  return withEvaluationOptions(yargs, CONCURRENCY.ordered)
     .positional('files', { type: 'string', array: true, describe: 'Dump files, directories of them, or - for stdin' })
     .option('top', { type: 'number', default: AUDIT_DEFAULTS.top, describe: 'Worst and best sequences to list' })
     .option('rank-by', { choices: RANK_METRICS, default: AUDIT_DEFAULTS.rankBy, describe: 'Score that ranks sequences (entropy: exact where the dump has full distributions, else the top-k lower bound)' })

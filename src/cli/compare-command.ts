@@ -1,7 +1,7 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { commandOutputs } from '../audit/write-output.js';
 import { inputSettings } from './input-settings.js';
-import { withEvaluationOptions } from './report-options.js';
+import { CONCURRENCY, withEvaluationOptions } from './report-options.js';
 import type { Io } from './report-runner.js';
 import { restoreStdin, UsageError } from './usage-error.js';
 
@@ -9,7 +9,7 @@ export const command = 'compare <a> <b>';
 export const describe = 'Compare two dumps of the same prompts: mean difference with a bootstrap CI, win rate, most changed';
 
 export function builder(yargs: Argv) {
-  return withEvaluationOptions(yargs)
+  return withEvaluationOptions(yargs, CONCURRENCY.ordered)
     .positional('a', { type: 'string', demandOption: true, describe: 'Side A: a dump file or a directory of them' })
     .positional('b', { type: 'string', demandOption: true, describe: 'Side B: a dump file or a directory of them' })
     .option('key', { type: 'string', describe: 'Dotted path into each record that identifies the prompt (default: the format\'s sequence id)' })

@@ -2,6 +2,7 @@ import type { FormatName } from '../formats/adapter.js';
 import type { Segment } from '../formats/scored-batch.js';
 import type { PipelineDefinition } from '../pipelines/pipeline-definition.js';
 import type { Framing } from '../streams/open-input.js';
+import { CONCURRENCY } from './report-options.js';
 
 /**
  * How audit and compare read their inputs, whether the settings come from the command line
@@ -45,7 +46,7 @@ export function pipelineInputSettings(p: PipelineDefinition): InputSettings {
     format: p.format ?? 'auto',
     segment: p.segment ?? 'all',
     sentinels: p.sentinels ?? 'include',
-    concurrency: p.source.concurrency ?? 4,
+    concurrency: p.source.concurrency ?? (p.mode === 'audit' || p.mode === 'compare' ? CONCURRENCY.ordered : CONCURRENCY.report),
     framing: p.source.framing ?? 'auto',
   };
 }

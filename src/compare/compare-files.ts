@@ -34,6 +34,7 @@ export interface CompareOptions {
   partitions?: number;
   /** Where the partition files go (a fresh directory inside it, removed afterwards). */
   tmpDir?: string;
+  /** Files of a side read at once (default 1: above it, which of a repeated id's records is compared, and the bootstrap, depend on timing). */
   concurrency?: number;
   maxLineBytes?: number;
   framing?: Framing | 'auto';

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditFiles } from '../../src/audit/audit-files.js';
@@ -166,3 +166,20 @@ describe('xent audit (command)', () => {
     expect((await runCli(['audit', '/nonexistent/x.jsonl'])).code).toBe(EXIT.INPUT);
   });
 });
+
+describe('auditFiles over several files', () => {
+  it('reads them one at a time by default, so examples follow the input order run after run', async () => {
+    // A long first file whose bad line is last, then short files with one bad line each: read
+    // four at once, the short files' bad lines would be found first.
+    const folder = join(dir, 'ordered');
+    mkdirSync(folder);
+    const long = Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ id: `l${i}`, logprobs: [-1, -2] }));
+    writeFileSync(join(folder, 'a.jsonl'), `${long.join('\n')}\nnot json a\n`);
+    for (const name of ['b', 'c', 'd']) writeFileSync(join(folder, `${name}.jsonl`), `{"id":"${name}","logprobs":[-1]}\nnot json ${name}\n`);
+    const first = await auditFiles([folder], {});
+    expect(first.bad_records.examples.map((b) => b.file.slice(-7))).toEqual(['a.jsonl', 'b.jsonl', 'c.jsonl', 'd.jsonl']);
+    const again = await auditFiles([folder], {});
+    expect(again).toEqual(first);
+  });
+});
+
