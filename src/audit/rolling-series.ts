@@ -32,13 +32,7 @@ export class RollingSeries {
 
   /** One token's surprise: the definition addBatch is checked against (the audit adds batches). */
   add(nll: number): void {
-    let last = this.tokens.length - 1;
-    if (last < 0 || (this.tokens[last] as number) >= this.block) {
-      if (this.tokens.length === this.maxPoints) this.halve();
-      this.tokens.push(0);
-      this.nll.push(0);
-      last = this.tokens.length - 1;
-    }
+    const last = this.openPoint();
     this.tokens[last] = (this.tokens[last] as number) + 1;
     this.nll[last] = (this.nll[last] as number) + nll;
     this.total++;
@@ -59,13 +53,7 @@ export class RollingSeries {
         i++;
         continue;
       }
-      let last = this.tokens.length - 1;
-      if (last < 0 || (this.tokens[last] as number) >= this.block) {
-        if (this.tokens.length === this.maxPoints) this.halve();
-        this.tokens.push(0);
-        this.nll.push(0);
-        last = this.tokens.length - 1;
-      }
+      const last = this.openPoint();
       const before = this.tokens[last] as number;
       let tokens = before;
       let nll = this.nll[last] as number;
@@ -79,6 +67,16 @@ export class RollingSeries {
       this.nll[last] = nll;
       this.total += tokens - before;
     }
+  }
+
+  /** The index of the point the next token goes to: the last one, or a new one when it is full. */
+  private openPoint(): number {
+    const last = this.tokens.length - 1;
+    if (last >= 0 && (this.tokens[last] as number) < this.block) return last;
+    if (this.tokens.length === this.maxPoints) this.halve();
+    this.tokens.push(0);
+    this.nll.push(0);
+    return this.tokens.length - 1;
   }
 
   toJSON(): RollingPointJson[] {
