@@ -31,8 +31,8 @@ export class TaggingAdapter implements FormatAdapter, FastPathAware {
   readonly description = 'detects the format per record and tags it for audits';
   private current: FormatName = 'auto' as FormatName;
   private readonly tags = new WeakMap<ScoredItem[], RecordTags>();
-  /** Adapters whose last record listed alternatives (with `detail: 'alternatives'`). */
-  private readonly listing = new Set<FormatAdapter>();
+  /** Adapters whose last record listed alternatives (with `detail: 'alternatives'`): decoded with detail first. */
+  private readonly detailedFirst = new Set<FormatAdapter>();
 
   constructor(
     private readonly options: {
@@ -93,14 +93,14 @@ export class TaggingAdapter implements FormatAdapter, FastPathAware {
   private decodeWith(adapter: FormatAdapter, record: unknown, context: DecodeContext): ScoredItem[] {
     const detail = this.options.detail;
     if (detail === undefined) return adapter.decode(record, context);
-    if (detail === 'all' || this.listing.has(adapter)) {
+    if (detail === 'all' || this.detailedFirst.has(adapter)) {
       const items = adapter.decode(record, { ...context, detail: 'full' });
-      if (detail === 'alternatives' && !listsAlternatives(items)) this.listing.delete(adapter);
+      if (detail === 'alternatives' && !listsAlternatives(items)) this.detailedFirst.delete(adapter);
       return items;
     }
     const items = adapter.decode(record, context);
     if (!listsAlternatives(items)) return items;
-    this.listing.add(adapter);
+    this.detailedFirst.add(adapter);
     return adapter.decode(record, { ...context, detail: 'full' });
   }
 

@@ -29,8 +29,8 @@ type WorkerMessage = { type: 'progress'; records: number; tokens: number } | { t
  * for the next, so a run pays for a thread's start (its module loading) once. The main thread
  * only hands out units and collects results. Reading units on it as well was 7% faster at 300 MB
  * (it works while a worker starts) and no faster from 1 GB, but its heap cannot be capped and
- * grew with the input: 146 MB of RSS over 3 GB against 115 MB (measured). A worker that dies fails only its own
- * unit. `close` ends them all.
+ * grew with the input: 146 MB of RSS over 3 GB against 115 MB (measured). A worker that dies
+ * fails only its own unit. `close` ends them all.
  */
 export class WorkerPool implements UnitRunner {
   private readonly workers = new Set<Worker>();
