@@ -1,10 +1,15 @@
-// npm run bench [-- --mb 100 --runs 3 --shapes openai,flat --readers baseline,xent,xent2,python,jq --memory 100,1000,3000]
+// npm run bench [-- --mb 100 --runs 3 --shapes openai,flat --readers baseline,split,xent,xent2,auto,audit-html,python,jq
+//                  --memory 100,1000,3000 --startup 10]
 // Generates seeded workloads (or reuses them in .xent-bench/), runs every reader on the same file
 // in turn, round after round (so that a slow minute of a shared machine hits them all alike), and
-// prints, per shape, the median MB/s, tokens/s, peak RSS and speed relative to the plain Node
-// baseline (split lines + JSON.parse). Readers: baseline (Node), xent (`xent report --json
-// --threads 1`), xent2 (`--threads 2`), python (json.loads per line) and jq, the last two where
-// installed. Every reader must count the same tokens, or the run stops.
+// prints, per shape, the median MB/s, tokens/s, peak RSS and speed relative to the strongest plain
+// Node baseline (the Buffer split on newlines + JSON.parse per line: baseline-buffer.mjs) and to
+// the string-split idiom (baseline.mjs), which is 2–3× slower and so flatters whoever beats it.
+// Readers: baseline, split, xent (`xent report --json --threads 1`), xent2 (`--threads 2`), auto
+// (the default threads: its peak RSS is the memory bound users get), audit-html (`xent audit
+// --json --html`), python (json.loads per line) and jq, the last two where installed. Every reader
+// must count the same tokens, or the run stops. --startup N times N whole-process `xent report` runs
+// on a 1 KB file (start-up is what a user feels on small inputs).
 // --memory SIZES then runs `xent report --json` alone (default threads) on flat files of those
 // sizes (MB) to show that peak RSS stays flat.
 import { spawnSync } from 'node:child_process';
@@ -22,8 +27,9 @@ const { values } = parseArgs({
     mb: { type: 'string', default: '100' },
     runs: { type: 'string', default: '3' },
     shapes: { type: 'string', default: 'openai,flat' },
-    readers: { type: 'string', default: 'baseline,xent,xent2,python,jq' },
+    readers: { type: 'string', default: 'baseline,split,xent,xent2,auto,audit-html,python,jq' },
     memory: { type: 'string', default: '' },
+    startup: { type: 'string', default: '10' },
     dir: { type: 'string', default: join(root, '.xent-bench') },
   },
 });
@@ -37,9 +43,16 @@ const has = (command) => spawnSync(command, ['--version'], { stdio: 'ignore' }).
 
 /** How each reader is run on a file: the command, and how to read its token count from stdout. */
 const READERS = {
-  baseline: { label: 'node JSON.parse (baseline)', argv: (f) => [process.execPath, '--import', rssHook, join(here, 'baseline.mjs'), f], tokens: (o) => JSON.parse(o).tokens },
+  baseline: { label: 'node Buffer split + JSON.parse (baseline)', argv: (f) => [process.execPath, '--import', rssHook, join(here, 'baseline-buffer.mjs'), f], tokens: (o) => JSON.parse(o).tokens },
+  split: { label: 'node string split + JSON.parse', argv: (f) => [process.execPath, '--import', rssHook, join(here, 'baseline.mjs'), f], tokens: (o) => JSON.parse(o).tokens },
   xent: { label: 'xent report --threads 1', argv: (f) => [process.execPath, '--import', rssHook, bin, 'report', f, '--json', '--threads', '1'], tokens: (o) => JSON.parse(o).corpus.tokens },
   xent2: { label: 'xent report --threads 2', argv: (f) => [process.execPath, '--import', rssHook, bin, 'report', f, '--json', '--threads', '2'], tokens: (o) => JSON.parse(o).corpus.tokens },
+  auto: { label: 'xent report (default threads)', argv: (f) => [process.execPath, '--import', rssHook, bin, 'report', f, '--json'], tokens: (o) => JSON.parse(o).corpus.tokens },
+  'audit-html': {
+    label: 'xent audit --html',
+    argv: (f) => [process.execPath, '--import', rssHook, bin, 'audit', f, '--json', '--html', join(values.dir, 'bench-audit.html')],
+    tokens: (o) => JSON.parse(o).corpus.tokens,
+  },
   python: { label: 'python3 json.loads', argv: (f) => ['python3', join(here, 'baseline.py'), f], tokens: (o) => JSON.parse(o).tokens, needs: 'python3' },
   // jq reports no RSS of its own; /usr/bin/time does, where it is installed.
   jq: {
@@ -103,6 +116,7 @@ for (const shape of values.shapes.split(',')) {
     }
   }
   const baseline = readers.includes('baseline') ? median(times.baseline) : Number.NaN;
+  const split = readers.includes('split') ? median(times.split) : Number.NaN;
   for (const name of readers) {
     const s = median(times[name]);
     rows.push({
@@ -113,6 +127,7 @@ for (const shape of values.shapes.split(',')) {
       'Mtokens/s': (tokens / 1e6 / s).toFixed(2),
       'peak RSS MB': median(rss[name]).toFixed(0),
       'vs baseline': (baseline / s).toFixed(2),
+      'vs string split': (split / s).toFixed(2),
     });
   }
 }
@@ -126,4 +141,20 @@ if (values.memory !== '') {
     mem.push({ 'input MB': (statSync(path).size / 1e6).toFixed(0), 'peak RSS MB': x.rss.toFixed(0), seconds: x.seconds.toFixed(1), 'MB/s': (statSync(path).size / 1e6 / x.seconds).toFixed(0) });
   }
   console.table(mem);
+}
+
+const startupRuns = Number(values.startup);
+if (startupRuns > 0) {
+  // A 1 KB file: what is measured is the process, start to exit, not the reading.
+  const small = join(values.dir, 'startup-1kb.jsonl');
+  await generate(small, { shape: 'openai', bytes: 1000, seed: 7 });
+  const commands = {
+    'node -e 0 (floor)': [process.execPath, '-e', '0'],
+    'xent --version': [process.execPath, bin, '--version'],
+    'xent report 1 KB --json': [process.execPath, bin, 'report', small, '--json'],
+    'xent report 1 KB (text)': [process.execPath, bin, 'report', small],
+  };
+  const seconds = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  for (let i = 0; i < startupRuns; i++) for (const [k, argv] of Object.entries(commands)) seconds[k].push(timed(argv).seconds);
+  console.table(Object.entries(seconds).map(([command, xs]) => ({ command, 'median s': median(xs).toFixed(3), 'min s': Math.min(...xs).toFixed(3) })));
 }
