@@ -17,7 +17,7 @@ import { STDIN_TOKEN, UsageError } from './usage-error.js';
  * prom-client for watch, were paid on every run before).
  */
 export function buildYargs(args: string[], io: Io, setExitCode: (code: number) => void): Argv {
-  return yargs(args.map((a) => (a === '-' ? STDIN_TOKEN : a)))
+  const parser = yargs(args.map((a) => (a === '-' ? STDIN_TOKEN : a)))
     .scriptName('xent')
     .usage('$0 <command> [options]\n\nStreaming evaluator for token log-probabilities: cross-entropy, perplexity, bits per byte, entropy and log loss.')
     .command(report.command, report.describe, report.builder, report.handler(io, setExitCode))
@@ -46,4 +46,19 @@ export function buildYargs(args: string[], io: Io, setExitCode: (code: number) =
       }
       throw error;
     });
+  skipHelpRendering(parser);
+  return parser;
+}
+
+/**
+ * yargs renders a command's whole help text (cliui, string-width, wrap-ansi) each time the command
+ * runs, only to keep it for a later `showHelp()` that xent never calls: 30–40 ms of a 0.25 s run on
+ * a small file (`node --cpu-prof`). `--help` and usage errors still render it when asked. The hook
+ * is yargs's internal API, so it is used only where it has the expected shape.
+ */
+function skipHelpRendering(parser: Argv): void {
+  const internal = (parser as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } })
+    .getInternalMethods?.()
+    .getUsageInstance?.();
+  if (internal !== undefined && typeof internal.cacheHelpMessage === 'function') internal.cacheHelpMessage = () => {};
 }
