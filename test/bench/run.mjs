@@ -13,7 +13,7 @@
 // --memory SIZES then runs `xent report --json` alone (default threads) on flat files of those
 // sizes (MB) to show that peak RSS stays flat.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,7 +147,8 @@ const startupRuns = Number(values.startup);
 if (startupRuns > 0) {
   // A 1 KB file: what is measured is the process, start to exit, not the reading.
   const small = join(values.dir, 'startup-1kb.jsonl');
-  await generate(small, { shape: 'openai', bytes: 1000, seed: 7 });
+  const line = (i) => `${JSON.stringify({ id: `s${i}`, tokens: ['The', ' cat', ' sat'], logprobs: [-1.25, -0.5, -2.0625] })}\n`;
+  writeFileSync(small, Array.from({ length: 14 }, (_, i) => line(i)).join(''));
   const commands = {
     'node -e 0 (floor)': [process.execPath, '-e', '0'],
     'xent --version': [process.execPath, bin, '--version'],
