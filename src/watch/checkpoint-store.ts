@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync, unlinkSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { XentError } from '../errors.js';
 
@@ -120,56 +120,5 @@ export function fsyncDirectory(dir: string): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
-  }
-}
-
-/**
- * One daemon per state directory: an exclusive lock file holding the owner's pid. A lock left
- * by a process that no longer exists (kill -9, power loss) is taken over; a live owner is not.
- */
-export class StateLock {
-  private readonly path: string;
-  private held = false;
-
-  constructor(dir: string) {
-    mkdirSync(dir, { recursive: true });
-    this.path = join(dir, 'lock');
-  }
-
-  acquire(): void {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        writeFileSync(this.path, `${process.pid}\n`, { flag: 'wx' });
-        this.held = true;
-        return;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const owner = Number.parseInt(readFileSync(this.path, 'utf8'), 10);
-        if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-          throw new XentError('INVALID_STATE', `state directory ${this.path.slice(0, -5)} is in use by process ${owner} (one daemon per state directory)`);
-        }
-        unlinkSync(this.path);
-      }
-    }
-    throw new XentError('INVALID_STATE', `cannot lock ${this.path}`);
-  }
-
-  release(): void {
-    if (!this.held) return;
-    this.held = false;
-    try {
-      unlinkSync(this.path);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

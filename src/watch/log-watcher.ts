@@ -12,7 +12,8 @@ import type { FramedItem } from '../streams/line-framer.js';
 import { scoreRecord } from '../streams/record-scorer.js';
 import type { DecodedRecord } from '../streams/record-types.js';
 import { AppendLog } from './append-log.js';
-import { CheckpointStore, StateLock, type CheckpointFault } from './checkpoint-store.js';
+import { CheckpointStore, type CheckpointFault } from './checkpoint-store.js';
+import { StateLock } from './state-lock.js';
 import { stillHolds } from './file-fingerprint.js';
 import { GlobPattern } from './glob-pattern.js';
 import { TailedFile, type TailedFileState } from './tailed-file.js';
@@ -229,6 +230,7 @@ export class LogWatcher {
   }
 
   private emit(value: unknown): void {
+    this.lock?.assertHeld();
     const line = `${toJson(value)}\n`;
     if (this.outLog !== undefined) this.outLog.write(line);
     else if (typeof this.options.out === 'function') this.options.out(line);
@@ -450,6 +452,7 @@ export class LogWatcher {
 
   /** Commits offsets, accumulators and output lengths together, atomically. */
   async checkpoint(): Promise<void> {
+    this.lock?.assertHeld();
     if (this.store === undefined) {
       this.outLog?.flush();
       this.deadLog?.flush();

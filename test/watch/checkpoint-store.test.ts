@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CheckpointStore, StateLock } from '../../src/watch/checkpoint-store.js';
+import { CheckpointStore } from '../../src/watch/checkpoint-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const root = tempDir('xent-ckpt-');
@@ -78,21 +78,5 @@ describe('CheckpointStore', () => {
     again.save({ x: 3 });
     writeFileSync(join(dir, 'checkpoint-a.json'), 'garbage again');
     expect(new CheckpointStore<{ x: number }>(dir).load()).toEqual({ x: 1 });
-  });
-});
-
-describe('StateLock', () => {
-  it('refuses a second owner while the first is alive, and takes over a stale lock', () => {
-    const dir = fresh();
-    const lock = new StateLock(dir);
-    lock.acquire();
-    expect(existsSync(join(dir, 'lock'))).toBe(true);
-    writeFileSync(join(dir, 'lock'), '1\n'); // pid 1 is alive (init)
-    expect(() => new StateLock(dir).acquire()).toThrow(/in use by process 1/);
-    writeFileSync(join(dir, 'lock'), '999999999\n'); // no such process: stale
-    const other = new StateLock(dir);
-    other.acquire();
-    other.release();
-    expect(existsSync(join(dir, 'lock'))).toBe(false);
   });
 });
