@@ -27,7 +27,10 @@ export interface WatchSettings {
   maxLineBytes: number;
 }
 
-/** Runs the daemon until SIGTERM/SIGINT; returns the exit code. */
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+/** Runs the daemon until SIGTERM/SIGINT/SIGHUP; returns the exit code. */
 export async function runWatch(settings: WatchSettings, io: Io): Promise<number> {
   const duration = (value: string, option: string) => {
     try {
@@ -60,8 +63,11 @@ export async function runWatch(settings: WatchSettings, io: Io): Promise<number>
     const { port } = await metrics.listen(settings.metricsPort as number, settings.metricsHost);
     io.stderr.write(`xent watch: metrics on http://${settings.metricsHost}:${port}/metrics\n`);
   }
-  // First SIGTERM/SIGINT: stop reading, commit, final report, exit 0. A second one: exit at
-  // once; the last committed checkpoint is still valid.
+  // First SIGTERM/SIGINT/SIGHUP: stop reading, commit, final report, exit 0. A second one: exit at
+  // once; the last committed checkpoint is still valid. SIGHUP (a closed terminal, or a reload
+  // sent by habit) stops as gracefully: it used to kill the daemon with 129 and a stale lock, and
+  // xent's outputs are not rotated under it (their lengths are checkpointed), so there is nothing
+  // to reopen.
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
@@ -69,16 +75,14 @@ export async function runWatch(settings: WatchSettings, io: Io): Promise<number>
       io.stderr.write(`xent watch: ${signal}: committing and writing the final report (again to exit at once)\n`);
       watcher.stop();
     } else {
-      process.exit(signal === 'SIGINT' ? 130 : 143);
+      process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15));
     }
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   try {
     await watcher.run();
   } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     await metrics?.close();
   }
   return EXIT.OK;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -112,6 +112,19 @@ describe('xent watch as a process', () => {
     d2.child.kill('SIGTERM');
     expect(await d2.exit).toBe(0);
     expectSameTotals(lastFinal(out), expected);
+  });
+
+  it('SIGHUP stops as gracefully as SIGTERM: final report, exit 0, lock released', async () => {
+    const { dir, log, out, state } = scenario();
+    const content = text(recordLines(35, 2_000));
+    writeFileSync(log, content);
+    const d1 = daemon([log, '--state', state, '--out', out, ...FAST]);
+    const expected = await oracle(dir, [content]);
+    await waitFor(() => folded(out) === expected.corpus.tokens);
+    d1.child.kill('SIGHUP');
+    expect(await d1.exit).toBe(0);
+    expectSameTotals(lastFinal(out), expected);
+    expect(existsSync(join(state, 'lock'))).toBe(false);
   });
 
   it('a second signal exits at once, and the last checkpoint is still valid', async () => {
