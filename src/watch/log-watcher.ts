@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState, type CorpusMetrics } from '../aggregate/corpus-accumulator.js';
 import { Evaluation } from '../aggregate/evaluation.js';
 import { TokenWindow, type WindowMetrics } from '../aggregate/token-window.js';
+import { XentError } from '../errors.js';
 import type { FormatAdapter } from '../formats/adapter.js';
 import { toJson } from '../reports/json-report.js';
 import { buildReport, type Report } from '../reports/report.js';
@@ -17,6 +18,10 @@ import { StateLock } from './state-lock.js';
 import { stillHolds } from './file-fingerprint.js';
 import { GlobPattern } from './glob-pattern.js';
 import { TailedFile, type TailedFileState } from './tailed-file.js';
+
+/** How long the final report waits for a full disk: 10 × 300 ms. */
+const DRAIN_ATTEMPTS = 10;
+const DRAIN_PAUSE_MS = 300;
 
 export interface LogWatcherOptions {
   patterns: string[];
@@ -96,6 +101,7 @@ export class LogWatcher {
   private readonly lock: StateLock | undefined;
   private outLog: AppendLog | undefined;
   private deadLog: AppendLog | undefined;
+  private droppedWarned = 0;
   private stopping = false;
   private aborted = false;
   private wake: (() => void) | undefined;
@@ -159,6 +165,7 @@ export class LogWatcher {
       const report = this.finalReport();
       this.emit(report);
       await this.checkpoint();
+      await this.drainOutputs();
       return report;
     } finally {
       for (const w of this.watchers) w.close();
@@ -232,8 +239,34 @@ export class LogWatcher {
   private emit(value: unknown): void {
     this.lock?.assertHeld();
     const line = `${toJson(value)}\n`;
-    if (this.outLog !== undefined) this.outLog.write(line);
-    else if (typeof this.options.out === 'function') this.options.out(line);
+    if (this.outLog !== undefined) {
+      this.outLog.write(line);
+      if (this.outLog.dropped > this.droppedWarned) {
+        this.droppedWarned = this.outLog.dropped;
+        this.options.warn(`--out ${this.outLog.path}: the disk is full; ${this.droppedWarned} rolling line(s) dropped so far (the oldest queued first)`);
+      }
+    } else if (typeof this.options.out === 'function') this.options.out(line);
+  }
+
+  /**
+   * The final report must reach --out. While the disk stays full the run retries for a few
+   * seconds, then fails with exit 2: a daemon that exits 0 without its final report would be
+   * believed.
+   */
+  private async drainOutputs(): Promise<void> {
+    const queued = () => (this.outLog?.queued ?? 0) + (this.deadLog?.queued ?? 0);
+    for (let attempt = 0; attempt < DRAIN_ATTEMPTS && queued() > 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_PAUSE_MS));
+      await this.checkpoint();
+    }
+    if (queued() === 0) return;
+    const stuck = [this.outLog, this.deadLog].filter((log) => log !== undefined && log.queued > 0).map((log) => log?.path);
+    throw new XentError(
+      'OUTPUT_WRITE_FAILED',
+      `the final report could not be written: ${stuck.join(' and ')} refused ${queued()} line(s) (the disk is full)` +
+        (this.droppedWarned > 0 ? `, and ${this.droppedWarned} rolling line(s) were dropped before` : '') +
+        '. The checkpoint is committed: free space and start the daemon again to write it.',
+    );
   }
 
   private async restore(states: TailedFileState[]): Promise<void> {
