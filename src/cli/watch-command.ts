@@ -41,7 +41,8 @@ export function builder(yargs: Argv) {
 
 type WatchArgs = ArgumentsCamelCase<Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>>;
 
-export const WATCH_DEFAULTS = { interval: '10s', window: 10_000, poll: '1s', checkpointInterval: '5s', metricsHost: '127.0.0.1', maxLineBytes: 16 * 1024 * 1024 };
+// maxLineBytes is report's (DEFAULT_MAX_LINE_BYTES): a line report counts must not be bad under watch.
+export const WATCH_DEFAULTS = { interval: '10s', window: 10_000, poll: '1s', checkpointInterval: '5s', metricsHost: '127.0.0.1', maxLineBytes: 64 * 1024 * 1024 };
 
 export function handler(io: Io, setExitCode: (code: number) => void) {
   return async (argv: WatchArgs): Promise<void> => {

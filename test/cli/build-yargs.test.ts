@@ -28,3 +28,17 @@ describe('buildYargs', () => {
     expect(help).toMatch(/--json/);
   });
 });
+
+describe('options shared by commands', () => {
+  it('watch and report have one default line limit, so a line report counts is never bad under watch', async () => {
+    const { DEFAULT_MAX_LINE_BYTES } = await import('../../src/streams/line-framer.js');
+    const parsed = async (args: string[]) => {
+      const io: Io = { stdout: new PassThrough(), stderr: new PassThrough() as unknown as NodeJS.WriteStream, env: {} };
+      // --help stops before the handler runs, after the options are parsed with their defaults.
+      const parser = buildYargs([...args, '--help'], io, () => {});
+      return (await parser.parseAsync())['max-line-bytes'];
+    };
+    expect(await parsed(['watch', 'x.jsonl'])).toBe(DEFAULT_MAX_LINE_BYTES);
+    expect(await parsed(['report', 'x.jsonl'])).toBe(DEFAULT_MAX_LINE_BYTES);
+  });
+});
