@@ -1,4 +1,4 @@
-import type { RecordOutcome } from '../streams/record-types.js';
+import type { RecordOutcome } from '../formats/record-outcome.js';
 import {
   CorpusAccumulator,
   type AccumulatorOptions,

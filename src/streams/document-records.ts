@@ -1,5 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import type { DecodedRecord } from './record-types.js';
+import type { DecodedRecord } from '../formats/record-outcome.js';
 
 /**
  * stream-json's `{key, value}` items (elements of a top-level array, or one top-level value) →

@@ -1,6 +1,6 @@
 import { CorpusAccumulator } from '../aggregate/corpus-accumulator.js';
 import { adapterByName } from '../formats/registry.js';
-import type { RecordOutcome } from '../streams/record-types.js';
+import type { RecordOutcome } from '../formats/record-outcome.js';
 import { scoreInput, scoreLines } from '../streams/score-input.js';
 import type { UnitOptions, UnitResult, WorkUnit } from './work-unit.js';
 

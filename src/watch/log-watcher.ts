@@ -7,10 +7,8 @@ import { TokenWindow, type WindowMetrics } from '../aggregate/token-window.js';
 import type { FormatAdapter } from '../formats/adapter.js';
 import { toJson } from '../reports/json-report.js';
 import { buildReport, type Report } from '../reports/report.js';
-import { decodeLine } from '../streams/line-decoder.js';
-import type { FramedItem } from '../streams/line-framer.js';
-import { scoreRecord } from '../streams/record-scorer.js';
-import type { DecodedRecord } from '../streams/record-types.js';
+import type { FramedItem } from '../records/line-framer.js';
+import { scoreFramed } from '../records/score-framed.js';
 import { AppendLog } from './append-log.js';
 import { CheckpointStore, StateLock, type CheckpointFault } from './checkpoint-store.js';
 import { stillHolds } from './file-fingerprint.js';
@@ -99,7 +97,6 @@ export class LogWatcher {
   private aborted = false;
   private wake: (() => void) | undefined;
   private watchers: FSWatcher[] = [];
-  private readonly decoded: DecodedRecord[] = [];
 
   constructor(private readonly options: LogWatcherOptions) {
     this.patterns = options.patterns.map((p) => new GlobPattern(p));
@@ -429,23 +426,20 @@ export class LogWatcher {
   }
 
   private fold(file: TailedFile, item: FramedItem): void {
-    decodeLine(item, file.path, this.decoded);
-    for (const record of this.decoded) {
-      const outcome = record.kind === 'record' ? scoreRecord(record, this.options.adapter) : record;
+    scoreFramed(item, file.path, this.options.adapter, (outcome) => {
       if (outcome.kind === 'bad') {
         file.accumulator.addBadRecord(outcome.bad);
         this.deadLog?.write(
           `${toJson({ file: outcome.bad.file, line: outcome.bad.line, element: outcome.bad.element, offset: outcome.bad.offset, code: outcome.bad.code, reason: outcome.bad.reason, raw: outcome.raw })}\n`,
         );
-        continue;
+        return;
       }
       file.accumulator.add(outcome.items, outcome.origin, outcome.format);
       const segment = this.options.accumulator.segment;
       for (const batch of outcome.items) {
         if (batch.kind === 'tokens' && (segment === 'all' || batch.segment === segment)) this.window.add(batch);
       }
-    }
-    this.decoded.length = 0;
+    });
   }
 
   /** Commits offsets, accumulators and output lengths together, atomically. */

@@ -1,10 +1,9 @@
 import type { FormatAdapter } from '../formats/adapter.js';
-import { LineFramer, type LineFramerOptions, type LineVisitor, type OverlongLine } from '../streams/line-framer.js';
-import { decodeLine } from '../streams/line-decoder.js';
-import { scoreRecord } from '../streams/record-scorer.js';
-import type { DecodedRecord, RecordOutcome, ScoredRecord } from '../streams/record-types.js';
-import { FastRecordScanner } from './fast-record-scanner.js';
+import type { RecordOutcome, ScoredRecord } from '../formats/record-outcome.js';
+import { FastRecordScanner } from '../fast/fast-record-scanner.js';
 import type { FastPathUse } from './fast-path-use.js';
+import { LineFramer, type LineFramerOptions, type LineVisitor, type OverlongLine } from './line-framer.js';
+import { scoreFramed } from './score-framed.js';
 
 export interface LineScorerOptions extends LineFramerOptions {
   /** The forced adapter, if any (for the lines the fast path leaves to the full one). */
@@ -16,14 +15,13 @@ export interface LineScorerOptions extends LineFramerOptions {
 /**
  * Bytes of a JSON-lines input → one RecordOutcome per record, to `sink`, in input order: each
  * line is tried by the FastRecordScanner straight from its bytes, and any line it does not take
- * goes through the full path (decodeLine, scoreRecord) exactly as the LineSplitter →
- * RecordDecoder → BatchDecoder pipeline would take it. Synchronous and stream-free: a chunk is
- * consumed by `push` before the caller reads the next, and nothing keeps a reference into it.
+ * goes through the full path (scoreFramed); without `fast`, every line does. Synchronous and
+ * stream-free: a chunk is consumed by `push` before the caller reads the next, and nothing keeps a
+ * reference into it.
  */
 export class LineScorer implements LineVisitor {
   private readonly framer: LineFramer;
   private readonly scanner: FastRecordScanner | undefined;
-  private readonly decoded: DecodedRecord[] = [];
   private readonly accepts: ((record: ScoredRecord) => boolean) | undefined;
 
   constructor(
@@ -56,19 +54,10 @@ export class LineScorer implements LineVisitor {
       this.sink(scored);
       return;
     }
-    this.full(() => decodeLine({ kind: 'line', text: buf.toString('utf8', start, end), line, offset, end: next, terminated }, this.file, this.decoded));
+    scoreFramed({ kind: 'line', text: buf.toString('utf8', start, end), line, offset, end: next, terminated }, this.file, this.options.adapter, this.sink);
   }
 
   overlong(item: OverlongLine): void {
-    this.full(() => decodeLine(item, this.file, this.decoded));
-  }
-
-  private full(decode: () => void): void {
-    try {
-      decode();
-      for (const record of this.decoded) this.sink(record.kind === 'record' ? scoreRecord(record, this.options.adapter) : record);
-    } finally {
-      this.decoded.length = 0;
-    }
+    scoreFramed(item, this.file, this.options.adapter, this.sink);
   }
 }

@@ -1,7 +1,6 @@
-import type { RecordOrigin } from '../aggregate/corpus-accumulator.js';
-import type { FramedItem } from './line-framer.js';
+import type { DecodedRecord, RecordOrigin } from '../formats/record-outcome.js';
 import { parseJsonLenient } from './lenient-json.js';
-import type { DecodedRecord } from './record-types.js';
+import type { FramedItem } from './line-framer.js';
 
 /**
  * One framed line → zero or more records. Blank lines and server-sent-event framing (`event:`,
