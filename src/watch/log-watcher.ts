@@ -3,8 +3,9 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState, type CorpusMetrics } from '../aggregate/corpus-accumulator.js';
 import { Evaluation } from '../aggregate/evaluation.js';
-import { TokenWindow, type WindowMetrics } from '../aggregate/token-window.js';
+import type { WindowMetrics } from '../aggregate/token-window.js';
 import type { FormatAdapter } from '../formats/adapter.js';
+import { deadLetterLine } from '../formats/dead-letter.js';
 import { toJson } from '../reports/json-report.js';
 import { buildReport, type Report } from '../reports/report.js';
 import type { FramedItem } from '../records/line-framer.js';
@@ -88,7 +89,8 @@ export class LogWatcher {
   private retiredFiles = 0;
   private readonly pending = new Map<string, number>();
   private readonly patterns: GlobPattern[];
-  private readonly window: TokenWindow;
+  /** Folds every record: figures into the file's accumulator, the rolling window, dead letters. */
+  private readonly evaluation: Evaluation;
   private readonly store: CheckpointStore<CheckpointPayload> | undefined;
   private readonly lock: StateLock | undefined;
   private outLog: AppendLog | undefined;
@@ -101,7 +103,10 @@ export class LogWatcher {
   constructor(private readonly options: LogWatcherOptions) {
     this.patterns = options.patterns.map((p) => new GlobPattern(p));
     this.retired = new CorpusAccumulator(options.accumulator);
-    this.window = new TokenWindow(options.window, options.accumulator.sentinels === 'exclude');
+    this.evaluation = new Evaluation(
+      { ...options.accumulator, window: options.window },
+      { onBadRecord: (bad, raw) => this.deadLog?.write(deadLetterLine(bad, raw)) },
+    );
     if (options.stateDir !== undefined) {
       this.lock = new StateLock(options.stateDir);
       this.store = new CheckpointStore<CheckpointPayload>(options.stateDir, options.checkpointFault);
@@ -205,7 +210,9 @@ export class LogWatcher {
   }
 
   async rolling(): Promise<RollingWatchReport> {
-    return { type: 'rolling', corpus: this.corpus().snapshot().corpus, window: this.window.metrics(), files: await this.status() };
+    // The daemon's evaluation always has a window (options.window).
+    const window = this.evaluation.windowMetrics() as WindowMetrics;
+    return { type: 'rolling', corpus: this.corpus().snapshot().corpus, window, files: await this.status() };
   }
 
   /** The same content as `xent report --json` over what was folded: each file's open sequences end with it. */
@@ -426,20 +433,7 @@ export class LogWatcher {
   }
 
   private fold(file: TailedFile, item: FramedItem): void {
-    scoreFramed(item, file.path, this.options.adapter, (outcome) => {
-      if (outcome.kind === 'bad') {
-        file.accumulator.addBadRecord(outcome.bad);
-        this.deadLog?.write(
-          `${toJson({ file: outcome.bad.file, line: outcome.bad.line, element: outcome.bad.element, offset: outcome.bad.offset, code: outcome.bad.code, reason: outcome.bad.reason, raw: outcome.raw })}\n`,
-        );
-        return;
-      }
-      file.accumulator.add(outcome.items, outcome.origin, outcome.format);
-      const segment = this.options.accumulator.segment;
-      for (const batch of outcome.items) {
-        if (batch.kind === 'tokens' && (segment === 'all' || batch.segment === segment)) this.window.add(batch);
-      }
-    });
+    scoreFramed(item, file.path, this.options.adapter, (outcome) => this.evaluation.fold(file.accumulator, outcome));
   }
 
   /** Commits offsets, accumulators and output lengths together, atomically. */
