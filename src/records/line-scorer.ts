@@ -1,21 +1,25 @@
 import type { FormatAdapter } from '../formats/adapter.js';
 import type { RecordOutcome, ScoredRecord } from '../formats/record-outcome.js';
 import { FastRecordScanner } from '../fast/fast-record-scanner.js';
-import type { FastPathUse } from './fast-path-use.js';
+import { fastPathFor } from './fast-path-use.js';
 import { LineFramer, type LineFramerOptions, type LineVisitor, type OverlongLine } from './line-framer.js';
 import { scoreFramed } from './score-framed.js';
 
 export interface LineScorerOptions extends LineFramerOptions {
-  /** The forced adapter, if any (for the lines the fast path leaves to the full one). */
+  /** The forced adapter, if any (it also decides what the fast path may read: see fastPathFor). */
   adapter?: FormatAdapter;
-  /** What the fast path may read and keep; none: every line takes the full path. */
-  fast?: FastPathUse;
+  /**
+   * Read the lines the fast path can straight from their bytes (default true). The outcomes are
+   * the same either way, to the last bit; `false` is for checking that, and for readers that
+   * want the full path's view of every line.
+   */
+  fastPath?: boolean;
 }
 
 /**
  * Bytes of a JSON-lines input → one RecordOutcome per record, to `sink`, in input order: each
  * line is tried by the FastRecordScanner straight from its bytes, and any line it does not take
- * goes through the full path (scoreFramed); without `fast`, every line does. Synchronous and
+ * goes through the full path (scoreFramed); with `fastPath: false`, every line does. Synchronous and
  * stream-free: a chunk is consumed by `push` before the caller reads the next, and nothing keeps a
  * reference into it.
  */
@@ -30,8 +34,9 @@ export class LineScorer implements LineVisitor {
     private readonly options: LineScorerOptions,
   ) {
     this.framer = new LineFramer(options);
-    this.scanner = options.fast === undefined ? undefined : new FastRecordScanner(options.fast.shapes, options.fast.listing);
-    this.accepts = options.fast?.accepts;
+    const fast = options.fastPath === false ? undefined : fastPathFor(options.adapter);
+    this.scanner = fast === undefined ? undefined : new FastRecordScanner(fast.shapes, fast.listing);
+    this.accepts = fast?.accepts;
   }
 
   /** Number of the next line to be framed (one past the last line read). */

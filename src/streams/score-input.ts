@@ -3,7 +3,6 @@ import { Readable, Transform, Writable, type TransformCallback } from 'node:stre
 import { pipeline } from 'node:stream/promises';
 import { LineScorer } from '../records/line-scorer.js';
 import { readAhead } from './read-ahead.js';
-import { fastPathFor } from '../records/fast-path-use.js';
 import type { FormatAdapter } from '../formats/adapter.js';
 import type { LineFramerOptions } from '../records/line-framer.js';
 import { BatchDecoder } from './batch-decoder.js';
@@ -122,10 +121,9 @@ export async function scoreLines(
   sink: (outcome: RecordOutcome) => void,
   options: ScoreInputOptions & Pick<LineFramerOptions, 'startOffset' | 'startLine'> = {},
 ): Promise<number> {
-  const fast = options.fastPath === false ? undefined : fastPathFor(options.adapter);
   const scorer = new LineScorer(name, sink, {
     adapter: options.adapter,
-    fast,
+    fastPath: options.fastPath,
     maxLineBytes: options.maxLineBytes,
     startOffset: options.startOffset,
     startLine: options.startLine,

@@ -118,7 +118,7 @@ export async function wholeRecordsAtHead(path: string, options: UnitOptions): Pr
       scored++;
       for (const item of outcome.items) if (item.kind === 'tokens' && !item.final) whole = false;
     },
-    { adapter, maxLineBytes: options.maxLineBytes },
+    { adapter, fastPath: false, maxLineBytes: options.maxLineBytes },
   );
   scorer.push(head);
   if (!whole) return false;
