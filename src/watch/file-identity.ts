@@ -1,13 +1,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { GlobPattern } from './glob-pattern.js';
+import type { TailedFileState } from './tailed-file.js';
 
 /** A file as a checkpoint knows it: where it was, and its device and inode (which survive a rename). */
-export interface FileIdentity {
-  path: string;
-  dev: number;
-  ino: number;
-}
+export type FileIdentity = Pick<TailedFileState, 'path' | 'dev' | 'ino'>;
 
 /**
  * Where is that file now? Its path, or — renamed while xent was stopped — any file with its
