@@ -24,7 +24,7 @@ export { SENTINELS, type SentinelKind } from './math/sentinels.js';
 export type { FormatAdapter, FormatName } from './formats/adapter.js';
 export type { ScoredItem, TokenBatch, LabelBatch, LoglikelihoodPair, FailedRequest, Segment } from './formats/scored-batch.js';
 export { adapters, adapterByName, detectAdapter, formatNames } from './formats/registry.js';
-export { LineFramer, type FramedItem, type FramedLine } from './streams/line-framer.js';
+export { LineFramer, type FramedItem, type FramedLine } from './records/line-framer.js';
 export { LineSplitter } from './streams/line-splitter.js';
 export { RecordDecoder } from './streams/record-decoder.js';
 export { BatchDecoder } from './streams/batch-decoder.js';

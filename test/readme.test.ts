@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scoreRecord } from '../src/streams/record-scorer.js';
-import { parseJsonLenient } from '../src/streams/lenient-json.js';
+import { scoreRecord } from '../src/records/record-scorer.js';
+import { parseJsonLenient } from '../src/records/lenient-json.js';
 import { repoRoot } from './helpers/cli.js';
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');

@@ -1,6 +1,7 @@
 import { ExactSum, type ExactSumState } from '../math/exact-sum.js';
 import { RunningLogSumExp } from '../math/log-sum-exp.js';
 import { crossEntropy, perplexity } from '../math/metrics.js';
+import type { BadRecord, RecordOrigin } from '../formats/record-outcome.js';
 import type { ScoredItem, Segment } from '../formats/scored-batch.js';
 import { TokenStats, type TokenMetrics, type TokenStatsOptions, type TokenStatsState } from './token-stats.js';
 
@@ -20,18 +21,9 @@ export const defaultAccumulatorOptions: AccumulatorOptions = {
   maxExamples: 20,
 };
 
-/** Where a record came from. `line` is 1-based; `element` is the index inside a top-level array. */
-export interface RecordOrigin {
-  file: string;
-  line?: number;
-  offset?: number;
-  element?: number;
-}
-
-export interface BadRecord extends RecordOrigin {
-  code: string;
-  reason: string;
-}
+// Defined with the record outcomes (formats know nothing of aggregation); re-exported for the
+// accumulator's callers.
+export type { BadRecord, RecordOrigin } from '../formats/record-outcome.js';
 
 export interface SequenceFigures {
   id: string;

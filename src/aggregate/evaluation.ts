@@ -1,4 +1,4 @@
-import type { RecordOutcome } from '../streams/record-types.js';
+import type { RecordOutcome } from '../formats/record-outcome.js';
 import {
   CorpusAccumulator,
   type AccumulatorOptions,
@@ -11,6 +11,8 @@ import { TokenWindow, type WindowMetrics } from './token-window.js';
 export interface EvaluationOptions extends AccumulatorOptions {
   /** Emit a rolling report each time the cumulative token count crosses a multiple of this. */
   every?: number;
+  /** Tokens in the rolling window (default `every`; the daemon reports by time, so it sets only this). */
+  window?: number;
 }
 
 export interface FileFigures extends CorpusSnapshot {
@@ -28,7 +30,8 @@ export interface RollingReport {
 /**
  * Several inputs folded at once: one accumulator per file (a sequence never spans files), merged
  * for the corpus. Pure — inputs arrive as RecordOutcomes from whatever reads them — so the batch
- * command, the daemon and tests all drive the same object.
+ * command, the daemon, the thread workers and tests all drive the same object: `fold` is the one
+ * place where a record outcome becomes figures, rolling-window tokens and a dead letter.
  */
 export class Evaluation {
   readonly options: EvaluationOptions;
@@ -49,7 +52,8 @@ export class Evaluation {
     if (every !== undefined && (!Number.isInteger(every) || every < 1)) {
       throw new RangeError(`Expected \`every\` to be an integer from 1 and up, got ${every}`);
     }
-    this.window = every === undefined ? undefined : new TokenWindow(every, this.options.sentinels === 'exclude');
+    const window = this.options.window ?? every;
+    this.window = window === undefined ? undefined : new TokenWindow(window, this.options.sentinels === 'exclude');
     this.nextMark = every ?? Number.POSITIVE_INFINITY;
   }
 
@@ -66,15 +70,22 @@ export class Evaluation {
   }
 
   accept(index: number, outcome: RecordOutcome): void {
-    const entry = this.entry(index);
+    this.fold(this.entry(index).accumulator, outcome);
+  }
+
+  /**
+   * Folds one outcome into `accumulator` (one of this evaluation's files, or one it does not
+   * hold: the daemon's followed files, a thread's unit), the rolling window and the listeners.
+   */
+  fold(accumulator: CorpusAccumulator, outcome: RecordOutcome): void {
     if (outcome.kind === 'bad') {
-      entry.accumulator.addBadRecord(outcome.bad);
+      accumulator.addBadRecord(outcome.bad);
       this.listeners.onBadRecord?.(outcome.bad, outcome.raw);
       return;
     }
-    const before = entry.accumulator.tokens;
-    entry.accumulator.add(outcome.items, outcome.origin, outcome.format);
-    const added = entry.accumulator.tokens - before;
+    const before = accumulator.tokens;
+    accumulator.add(outcome.items, outcome.origin, outcome.format);
+    const added = accumulator.tokens - before;
     if (added === 0) return;
     this.tokens += added;
     if (this.window !== undefined) {
@@ -88,6 +99,11 @@ export class Evaluation {
       this.nextMark = (Math.floor(this.tokens / every) + 1) * every;
       this.listeners.onRolling?.(this.rolling());
     }
+  }
+
+  /** The rolling window's figures (undefined without `every` or `window`). */
+  windowMetrics(): WindowMetrics | undefined {
+    return this.window?.metrics();
   }
 
   /** The input ended: its open sequences end with it. */

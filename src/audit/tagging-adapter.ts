@@ -1,9 +1,9 @@
 import { RecordError } from '../errors.js';
 import type { DecodeContext, FormatAdapter, FormatName } from '../formats/adapter.js';
-import { fastPathFor, type FastPathAware, type FastPathUse } from '../fast/fast-path-use.js';
+import { fastPathFor, type FastPathAware, type FastPathUse } from '../records/fast-path-use.js';
 import { detectAdapter } from '../formats/registry.js';
 import type { ScoredItem } from '../formats/scored-batch.js';
-import type { ScoredRecord } from '../streams/record-types.js';
+import type { ScoredRecord } from '../formats/record-outcome.js';
 import { keyOf, valueAtPath } from './dotted-path.js';
 
 /** What an audit or compare needs from a record besides its scored items. */

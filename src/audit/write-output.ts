@@ -1,6 +1,5 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import type { BadRecord } from '../aggregate/corpus-accumulator.js';
 import { XentError } from '../errors.js';
 
 /** What an audit or a comparison can be written as. */
@@ -48,7 +47,7 @@ export async function writeOutput(path: string | undefined, text: string, stdout
 }
 
 /** An append-only NDJSON file for dead letters; `close` waits until every line is on disk. */
-export async function openDeadLetters(path: string): Promise<{ write(line: unknown): void; close(): Promise<void> }> {
+export async function openDeadLetters(path: string): Promise<{ write(line: string): void; close(): Promise<void> }> {
   const file = createWriteStream(path, { flags: 'a' });
   try {
     await once(file, 'open');
@@ -57,16 +56,11 @@ export async function openDeadLetters(path: string): Promise<{ write(line: unkno
   }
   return {
     write: (line) => {
-      file.write(`${JSON.stringify(line)}\n`);
+      file.write(line);
     },
     close: async () => {
       file.end();
       await once(file, 'close');
     },
   };
-}
-
-/** One dead-letter line: where the bad record was, why, and its raw text. */
-export function deadLetterEntry(bad: BadRecord, raw: string | undefined) {
-  return { file: bad.file, line: bad.line, element: bad.element, offset: bad.offset, code: bad.code, reason: bad.reason, raw };
 }

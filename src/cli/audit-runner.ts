@@ -4,7 +4,8 @@ import type { AuditReport } from '../audit/audit-report.js';
 import { renderAuditText } from '../audit/audit-text-report.js';
 import type { RankMetric } from '../audit/sequence-scores.js';
 import { checkThresholds, type Thresholds } from '../audit/thresholds.js';
-import { deadLetterEntry, type DocumentOutput, openDeadLetters, writeOutputs } from '../audit/write-output.js';
+import { type DocumentOutput, openDeadLetters, writeOutputs } from '../audit/write-output.js';
+import { deadLetterLine } from '../formats/dead-letter.js';
 import { renderAuditPage } from '../reports/html/audit-page.js';
 import { toJson } from '../reports/json-report.js';
 import { finishRun } from './finish-run.js';
@@ -44,7 +45,7 @@ export async function runAudit(settings: AuditSettings, io: Io): Promise<number>
       maxGroups: settings.maxGroups,
       detailTokens: settings.outputs.some((o) => o.type === 'html') ? settings.detailTokens : 0,
       stdin: io.stdin,
-      onBadRecord: deadLetters === undefined ? undefined : (bad, raw) => deadLetters.write(deadLetterEntry(bad, raw)),
+      onBadRecord: deadLetters === undefined ? undefined : (bad, raw) => deadLetters.write(deadLetterLine(bad, raw)),
       onProgress: ({ records, filesDone, files }) => progress.update(() => `xent audit: ${filesDone}/${files} files · ${records.toLocaleString('en-US')} records`),
     });
   } finally {

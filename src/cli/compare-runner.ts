@@ -1,7 +1,8 @@
-import { deadLetterEntry, type DocumentOutput, openDeadLetters, writeOutputs } from '../audit/write-output.js';
+import { type DocumentOutput, openDeadLetters, writeOutputs } from '../audit/write-output.js';
 import { compareFiles } from '../compare/compare-files.js';
 import type { CompareReport } from '../compare/compare-report.js';
 import { renderCompareText } from '../compare/compare-text-report.js';
+import { deadLetterLine } from '../formats/dead-letter.js';
 import { renderComparePage } from '../reports/html/compare-page.js';
 import { toJson } from '../reports/json-report.js';
 import { finishRun } from './finish-run.js';
@@ -41,7 +42,7 @@ export async function runCompare(settings: CompareSettings, io: Io): Promise<num
       seed: settings.seed,
       partitions: settings.partitions,
       stdin: io.stdin,
-      onBadRecord: deadLetters === undefined ? undefined : (side, bad, raw) => deadLetters.write({ side, ...deadLetterEntry(bad, raw) }),
+      onBadRecord: deadLetters === undefined ? undefined : (side, bad, raw) => deadLetters.write(deadLetterLine(bad, raw, { side })),
     });
   } finally {
     await deadLetters?.close();

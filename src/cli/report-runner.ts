@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { evaluate, type EvaluateOptions } from '../evaluate.js';
 import { XentError } from '../errors.js';
+import { deadLetterLine } from '../formats/dead-letter.js';
 import { toJson } from '../reports/json-report.js';
 import type { Report } from '../reports/report.js';
 import { renderMarkdown } from '../reports/markdown-report.js';
@@ -73,7 +74,7 @@ export async function runReport(run: ReportRun, io: Io): Promise<number> {
   if (deadLetter !== undefined) {
     const sink = deadLetter;
     options.onBadRecord = (bad, raw) => {
-      sink.write(`${toJson({ file: bad.file, line: bad.line, element: bad.element, offset: bad.offset, code: bad.code, reason: bad.reason, raw })}\n`);
+      sink.write(deadLetterLine(bad, raw));
     };
   }
   let report: Report;

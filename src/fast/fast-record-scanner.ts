@@ -1,6 +1,6 @@
 import type { FormatName } from '../formats/adapter.js';
 import type { TokenBatch } from '../formats/scored-batch.js';
-import type { ScoredRecord } from '../streams/record-types.js';
+import type { ScoredRecord } from '../formats/record-outcome.js';
 import { ByteScanner, keyTable } from './byte-scanner.js';
 import { ChatChoicesScanner } from './chat-choices-scanner.js';
 import { FlatSequenceScanner } from './flat-sequence-scanner.js';

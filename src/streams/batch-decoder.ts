@@ -1,7 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import type { FormatAdapter } from '../formats/adapter.js';
-import { scoreRecord } from './record-scorer.js';
-import type { DecodedRecord } from './record-types.js';
+import { scoreRecord } from '../records/record-scorer.js';
+import type { DecodedRecord } from '../formats/record-outcome.js';
 
 /** Parsed records → scored records (batches of typed arrays) through the format adapters. */
 export class BatchDecoder extends Transform {

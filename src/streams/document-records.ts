@@ -1,5 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import type { DecodedRecord } from './record-types.js';
+import { decodedValue } from '../records/line-decoder.js';
 
 /**
  * stream-json's `{key, value}` items (elements of a top-level array, or one top-level value) →
@@ -18,15 +18,6 @@ export class DocumentRecords extends Transform {
   }
 
   override _transform(item: { key: number; value: unknown }, _encoding: BufferEncoding, callback: TransformCallback): void {
-    const origin = { file: this.file, element: this.element++ };
-    const { value } = item;
-    let record: DecodedRecord;
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-      record = { kind: 'bad', bad: { ...origin, code: 'INVALID_RECORD', reason: `expected a JSON object, got ${what}` } };
-    } else {
-      record = { kind: 'record', value, origin };
-    }
-    callback(null, record);
+    callback(null, decodedValue(item.value, { file: this.file, element: this.element++ }));
   }
 }

@@ -1,5 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import { LineFramer, type FramedItem, type LineFramerOptions } from './line-framer.js';
+import { LineFramer, type FramedItem, type LineFramerOptions } from '../records/line-framer.js';
 
 export interface LineSplitterOptions extends LineFramerOptions {
   /** Emit a last line that has no newline (default true; the daemon holds it until its newline arrives). */

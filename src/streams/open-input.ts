@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { XentError } from '../errors.js';
-import { parseJsonLenient } from './lenient-json.js';
+import { parseJsonLenient } from '../records/lenient-json.js';
 
 /** How an input's bytes hold records. */
 export type Framing = 'lines' | 'json-array' | 'json-value';

@@ -1,7 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import type { FramedItem } from './line-framer.js';
-import { decodeLine } from './line-decoder.js';
-import type { DecodedRecord } from './record-types.js';
+import type { FramedItem } from '../records/line-framer.js';
+import { decodeLine } from '../records/line-decoder.js';
+import type { DecodedRecord } from '../formats/record-outcome.js';
 
 /** FramedItem → parsed records (or bad ones), see decodeLine. */
 export class RecordDecoder extends Transform {

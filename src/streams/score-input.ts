@@ -1,17 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { Readable, Transform, Writable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { LineScorer } from '../fast/line-scorer.js';
-import { readAhead } from '../fast/read-ahead.js';
-import { fastPathFor } from '../fast/fast-path-use.js';
+import { LineScorer } from '../records/line-scorer.js';
+import { readAhead } from './read-ahead.js';
 import type { FormatAdapter } from '../formats/adapter.js';
-import type { LineFramerOptions } from './line-framer.js';
+import type { LineFramerOptions } from '../records/line-framer.js';
 import { BatchDecoder } from './batch-decoder.js';
 import { DocumentRecords } from './document-records.js';
-import { LineSplitter } from './line-splitter.js';
 import { openInput, type Framing } from './open-input.js';
-import { RecordDecoder } from './record-decoder.js';
-import type { RecordOutcome } from './record-types.js';
+import type { RecordOutcome } from '../formats/record-outcome.js';
 
 export interface ScoreInputOptions {
   /** Force one format instead of detecting per record. */
@@ -35,10 +32,10 @@ export interface ScoredInput {
  * One input (a path, or '-' for stdin) through the whole pipeline:
  * bytes → lines → records → scored batches → `sink`, with backpressure from the sink back to the
  * file. A document that stops being valid JSON part-way gives one bad record saying where; the
- * records before it still count. JSON lines go through scoreLines, where the fast path reads the
- * OpenAI chat and xent-sequence lines it can straight from their bytes (same outcomes, to the
- * bit); with `fastPath: false`, or a forced adapter other than those two, they go through the
- * LineSplitter → RecordDecoder → BatchDecoder stages.
+ * records before it still count. JSON lines go through scoreLines (the records engine), where the
+ * fast path reads the OpenAI chat and xent-sequence lines it can straight from their bytes (same
+ * outcomes, to the bit); with `fastPath: false`, or a forced adapter other than those two, every
+ * line takes the full path. JSON documents go through stream-json → DocumentRecords → BatchDecoder.
  */
 export async function scoreInput(
   path: string,
@@ -47,7 +44,7 @@ export async function scoreInput(
 ): Promise<ScoredInput> {
   const opened = await openInput(path, { framing: options.framing ?? 'auto', stdin: options.stdin });
   const name = path === '-' ? '<stdin>' : path;
-  if (opened.framing === 'lines' && options.fastPath !== false && fastPathFor(options.adapter) !== undefined) {
+  if (opened.framing === 'lines') {
     // A plain file is read again by readAhead (reads overlapping the parsing); the stream
     // openInput made to look at its first bytes is dropped.
     const plain = path !== '-' && !opened.gzip && (await stat(path)).isFile();
@@ -68,50 +65,40 @@ export async function scoreInput(
     },
   });
   const decoder = new BatchDecoder(options.adapter);
-  if (opened.framing === 'lines') {
-    await pipeline(
-      opened.stream,
-      new LineSplitter({ maxLineBytes: options.maxLineBytes }),
-      new RecordDecoder(name),
-      decoder,
-      consumer,
-    );
-  } else {
-    const records = new DocumentRecords(name);
-    // Loaded here, not at the top: most inputs are JSON lines, and every run pays for imports.
-    const parse =
-      opened.framing === 'json-array'
-        ? (await import('stream-json/streamers/stream-array.js')).default.withParserAsStream()
-        : (await import('stream-json/streamers/stream-values.js')).default.withParserAsStream();
-    // The parser is piped by hand, not inside one pipeline: a syntax error part-way must end the
-    // records stream normally, so the elements already parsed still reach the sink.
-    const downstream = pipeline(records, decoder, consumer);
-    parse.pipe(records);
-    let syntaxError: Error | undefined;
-    try {
-      await pipeline(opened.stream, new ChunkSlicer(DOCUMENT_SLICE_BYTES), parse);
-    } catch (error) {
-      parse.unpipe(records);
-      if (!isJsonSyntaxError(error)) {
-        records.destroy(error as Error);
-        await downstream.catch(() => undefined);
-        throw error;
-      }
-      syntaxError = error as Error;
-      records.end();
+  const records = new DocumentRecords(name);
+  // Loaded here, not at the top: most inputs are JSON lines, and every run pays for imports.
+  const parse =
+    opened.framing === 'json-array'
+      ? (await import('stream-json/streamers/stream-array.js')).default.withParserAsStream()
+      : (await import('stream-json/streamers/stream-values.js')).default.withParserAsStream();
+  // The parser is piped by hand, not inside one pipeline: a syntax error part-way must end the
+  // records stream normally, so the elements already parsed still reach the sink.
+  const downstream = pipeline(records, decoder, consumer);
+  parse.pipe(records);
+  let syntaxError: Error | undefined;
+  try {
+    await pipeline(opened.stream, new ChunkSlicer(DOCUMENT_SLICE_BYTES), parse);
+  } catch (error) {
+    parse.unpipe(records);
+    if (!isJsonSyntaxError(error)) {
+      records.destroy(error as Error);
+      await downstream.catch(() => undefined);
+      throw error;
     }
-    await downstream;
-    if (syntaxError !== undefined) {
-      sink({
-        kind: 'bad',
-        bad: {
-          file: name,
-          element: records.elementsRead,
-          code: 'INVALID_JSON',
-          reason: `invalid JSON document after element ${records.elementsRead}: ${syntaxError.message}; the rest of the input was not read`,
-        },
-      });
-    }
+    syntaxError = error as Error;
+    records.end();
+  }
+  await downstream;
+  if (syntaxError !== undefined) {
+    sink({
+      kind: 'bad',
+      bad: {
+        file: name,
+        element: records.elementsRead,
+        code: 'INVALID_JSON',
+        reason: `invalid JSON document after element ${records.elementsRead}: ${syntaxError.message}; the rest of the input was not read`,
+      },
+    });
   }
   return { framing: opened.framing, gzip: opened.gzip };
 }
@@ -134,10 +121,9 @@ export async function scoreLines(
   sink: (outcome: RecordOutcome) => void,
   options: ScoreInputOptions & Pick<LineFramerOptions, 'startOffset' | 'startLine'> = {},
 ): Promise<number> {
-  const fast = options.fastPath === false ? undefined : fastPathFor(options.adapter);
   const scorer = new LineScorer(name, sink, {
     adapter: options.adapter,
-    fast,
+    fastPath: options.fastPath,
     maxLineBytes: options.maxLineBytes,
     startOffset: options.startOffset,
     startLine: options.startLine,

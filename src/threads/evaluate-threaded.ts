@@ -1,6 +1,6 @@
 import { CorpusAccumulator } from '../aggregate/corpus-accumulator.js';
 import type { Evaluation } from '../aggregate/evaluation.js';
-import type { RecordOutcome } from '../streams/record-types.js';
+import type { RecordOutcome } from '../formats/record-outcome.js';
 import { scoreInput, type ScoreInputOptions } from '../streams/score-input.js';
 import { planUnits, type FilePlan } from './plan-units.js';
 import { WorkerPool } from './worker-pool.js';

@@ -1,10 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { adapterByName } from '../formats/registry.js';
-import { decodeLine } from '../streams/line-decoder.js';
-import { LineFramer, type FramedItem } from '../streams/line-framer.js';
+import { LineScorer } from '../records/line-scorer.js';
 import { openInput } from '../streams/open-input.js';
-import { scoreRecord } from '../streams/record-scorer.js';
-import type { DecodedRecord } from '../streams/record-types.js';
 import { lineStartAt } from './line-start.js';
 import type { UnitOptions, WorkUnit } from './work-unit.js';
 
@@ -109,18 +106,21 @@ export async function wholeRecordsAtHead(path: string, options: UnitOptions): Pr
   } finally {
     await file.close();
   }
-  const lines: FramedItem[] = [];
-  new LineFramer({ maxLineBytes: options.maxLineBytes }).push(head, lines);
   const adapter = options.format === 'auto' ? undefined : adapterByName(options.format);
-  const decoded: DecodedRecord[] = [];
   let scored = 0;
-  for (const line of lines) decodeLine(line, path, decoded);
-  for (const record of decoded) {
-    if (record.kind !== 'record') continue;
-    const outcome = scoreRecord(record, adapter);
-    if (outcome.kind !== 'scored') continue;
-    scored++;
-    for (const item of outcome.items) if (item.kind === 'tokens' && !item.final) return false;
-  }
-  return scored > 0 || lines.length === 0;
+  let whole = true;
+  // The full path (no fast path): what counts is the records' shape, not speed. A last line
+  // without its newline may be cut by the 64 KB read, so it is not scored.
+  const scorer = new LineScorer(
+    path,
+    (outcome) => {
+      if (outcome.kind !== 'scored') return;
+      scored++;
+      for (const item of outcome.items) if (item.kind === 'tokens' && !item.final) whole = false;
+    },
+    { adapter, fastPath: false, maxLineBytes: options.maxLineBytes },
+  );
+  scorer.push(head);
+  if (!whole) return false;
+  return scored > 0 || scorer.nextLine === 1;
 }

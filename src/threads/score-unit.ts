@@ -1,6 +1,7 @@
 import { CorpusAccumulator } from '../aggregate/corpus-accumulator.js';
+import { Evaluation } from '../aggregate/evaluation.js';
 import { adapterByName } from '../formats/registry.js';
-import type { RecordOutcome } from '../streams/record-types.js';
+import type { RecordOutcome } from '../formats/record-outcome.js';
 import { scoreInput, scoreLines } from '../streams/score-input.js';
 import type { UnitOptions, UnitResult, WorkUnit } from './work-unit.js';
 
@@ -20,6 +21,8 @@ export async function scoreUnit(
   onProgress?: (records: number, tokens: number) => void,
 ): Promise<UnitResult> {
   const accumulator = new CorpusAccumulator(options.accumulator);
+  // Figures only: rolling reports and dead letters follow input order, so they never run in a unit.
+  const evaluation = new Evaluation({ ...options.accumulator, every: undefined, window: undefined });
   const adapter = options.format === 'auto' ? undefined : adapterByName(options.format);
   const name = unit.path;
   let wholeRecords = true;
@@ -29,10 +32,8 @@ export async function scoreUnit(
   let nextProgress = 0;
   const sink = (outcome: RecordOutcome): void => {
     records++;
-    if (outcome.kind === 'bad') {
-      accumulator.addBadRecord(outcome.bad);
-    } else {
-      accumulator.add(outcome.items, outcome.origin, outcome.format);
+    evaluation.fold(accumulator, outcome);
+    if (outcome.kind === 'scored') {
       const lineName = unit.lineExact ? undefined : `${outcome.origin.file}:${outcome.origin.line}`;
       for (const item of outcome.items) {
         if (item.kind === 'tokens') {

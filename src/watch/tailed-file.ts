@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState } from '../aggregate/corpus-accumulator.js';
-import { LineFramer, type FramedItem } from '../streams/line-framer.js';
+import { LineFramer, type FramedItem } from '../records/line-framer.js';
 import { HEAD_BYTES, MARKER_BYTES, hashBytes, readRange, stillHolds, type FileFingerprint } from './file-fingerprint.js';
 
 /** Why a tailed file is no longer read. Its figures still count. */

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TaggingAdapter } from '../../src/audit/tagging-adapter.js';
 import type { ScoredItem } from '../../src/formats/scored-batch.js';
-import { parseJsonLenient } from '../../src/streams/lenient-json.js';
+import { parseJsonLenient } from '../../src/records/lenient-json.js';
 
 /** Every record of the JSONL samples (some list top-k alternatives, some do not), and two flat ones. */
 const samples = join(import.meta.dirname, '..', '..', 'samples');

@@ -31,7 +31,7 @@ describe('buildYargs', () => {
 
 describe('options shared by commands', () => {
   it('watch and report have one default line limit, so a line report counts is never bad under watch', async () => {
-    const { DEFAULT_MAX_LINE_BYTES } = await import('../../src/streams/line-framer.js');
+    const { DEFAULT_MAX_LINE_BYTES } = await import('../../src/records/line-framer.js');
     const parsed = async (args: string[]) => {
       const io: Io = { stdout: new PassThrough(), stderr: new PassThrough() as unknown as NodeJS.WriteStream, env: {} };
       // --help stops before the handler runs, after the options are parsed with their defaults.

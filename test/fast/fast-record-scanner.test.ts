@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FastRecordScanner } from '../../src/fast/fast-record-scanner.js';
-import { decodeLine } from '../../src/streams/line-decoder.js';
-import { scoreRecord } from '../../src/streams/record-scorer.js';
-import type { DecodedRecord, RecordOutcome, ScoredRecord } from '../../src/streams/record-types.js';
+import { decodeLine } from '../../src/records/line-decoder.js';
+import { scoreRecord } from '../../src/records/record-scorer.js';
+import type { DecodedRecord, RecordOutcome, ScoredRecord } from '../../src/formats/record-outcome.js';
 import { fuzzLines } from './fuzz-corpus.js';
 import { consumed, firstDifference } from './outcomes.js';
 

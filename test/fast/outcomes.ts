@@ -1,5 +1,5 @@
 import type { ScoredItem } from '../../src/formats/scored-batch.js';
-import type { RecordOutcome } from '../../src/streams/record-types.js';
+import type { RecordOutcome } from '../../src/formats/record-outcome.js';
 import { scoreInput, type ScoreInputOptions } from '../../src/streams/score-input.js';
 
 /**

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Evaluation } from '../../src/aggregate/evaluation.js';
 import { buildReport } from '../../src/reports/report.js';
 import { scoreInput } from '../../src/streams/score-input.js';
-import type { RecordOutcome } from '../../src/streams/record-types.js';
+import type { RecordOutcome } from '../../src/formats/record-outcome.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineFramer, type FramedItem, type LineVisitor, type OverlongLine } from '../../src/streams/line-framer.js';
+import { LineFramer, type FramedItem, type LineVisitor, type OverlongLine } from '../../src/records/line-framer.js';
 
 /**
  * LineFramer.frame — the byte-level face of the framer that the fast path reads from — against

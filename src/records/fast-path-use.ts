@@ -1,8 +1,8 @@
 import type { FormatAdapter } from '../formats/adapter.js';
 import { openAiChatAdapter } from '../formats/openai-chat.js';
 import { xentSequenceAdapter } from '../formats/xent-sequence.js';
-import type { ScoredRecord } from '../streams/record-types.js';
-import type { FastShapes } from './fast-record-scanner.js';
+import type { ScoredRecord } from '../formats/record-outcome.js';
+import type { FastShapes } from '../fast/fast-record-scanner.js';
 
 /**
  * What a run lets the fast path do: the shapes it may read, and, when some of the records it reads

@@ -1,5 +1,17 @@
-import type { BadRecord, RecordOrigin } from '../aggregate/corpus-accumulator.js';
-import type { ScoredItem } from '../formats/scored-batch.js';
+import type { ScoredItem } from './scored-batch.js';
+
+/** Where a record came from. `line` is 1-based; `element` is the index inside a top-level array. */
+export interface RecordOrigin {
+  file: string;
+  line?: number;
+  offset?: number;
+  element?: number;
+}
+
+export interface BadRecord extends RecordOrigin {
+  code: string;
+  reason: string;
+}
 
 /** A parsed JSON object and where it came from. */
 export interface ParsedRecord {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineFramer, type FramedItem } from '../../src/streams/line-framer.js';
+import { LineFramer, type FramedItem } from '../../src/records/line-framer.js';
 
 function frame(input: Buffer, chunkSizes: number[] | number, options = {}): FramedItem[] {
   const framer = new LineFramer(options);

@@ -1,7 +1,6 @@
-import type { RecordOrigin } from '../aggregate/corpus-accumulator.js';
-import type { FramedItem } from './line-framer.js';
+import type { DecodedRecord, RecordOrigin } from '../formats/record-outcome.js';
 import { parseJsonLenient } from './lenient-json.js';
-import type { DecodedRecord } from './record-types.js';
+import type { FramedItem } from './line-framer.js';
 
 /**
  * One framed line → zero or more records. Blank lines and server-sent-event framing (`event:`,
@@ -38,17 +37,21 @@ export function decodeLine(item: FramedItem, file: string, out: DecodedRecord[])
     return;
   }
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) pushValue(value[i], { ...origin, element: i }, item.text, out);
+    for (let i = 0; i < value.length; i++) out.push(decodedValue(value[i], { ...origin, element: i }, item.text));
   } else {
-    pushValue(value, origin, item.text, out);
+    out.push(decodedValue(value, origin, item.text));
   }
 }
 
-function pushValue(value: unknown, origin: RecordOrigin, raw: string, out: DecodedRecord[]): void {
+/**
+ * A parsed JSON value as a record: a JSON object is one, anything else is a bad record. `raw` is
+ * the line it came from (absent for elements of a streamed JSON document).
+ */
+export function decodedValue(value: unknown, origin: RecordOrigin, raw?: string): DecodedRecord {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-    out.push({ kind: 'bad', bad: { ...origin, code: 'INVALID_RECORD', reason: `expected a JSON object, got ${what}` }, raw });
-    return;
+    const bad = { ...origin, code: 'INVALID_RECORD', reason: `expected a JSON object, got ${what}` };
+    return raw === undefined ? { kind: 'bad', bad } : { kind: 'bad', bad, raw };
   }
-  out.push({ kind: 'record', value, origin, raw });
+  return raw === undefined ? { kind: 'record', value, origin } : { kind: 'record', value, origin, raw };
 }

@@ -1,7 +1,7 @@
 import { XentError } from '../errors.js';
 import type { FormatAdapter } from '../formats/adapter.js';
 import { detectAdapter } from '../formats/registry.js';
-import type { ParsedRecord, RecordOutcome } from './record-types.js';
+import type { ParsedRecord, RecordOutcome } from '../formats/record-outcome.js';
 
 /**
  * A parsed record → its scored items, by the forced adapter or the first one whose shape

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJsonLenient } from '../../src/streams/lenient-json.js';
+import { parseJsonLenient } from '../../src/records/lenient-json.js';
 
 describe('parseJsonLenient', () => {
   it('parses standard JSON as JSON.parse does', () => {

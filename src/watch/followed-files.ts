@@ -1,0 +1,254 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState } from '../aggregate/corpus-accumulator.js';
+import { stillHolds } from './file-fingerprint.js';
+import { GlobPattern } from './glob-pattern.js';
+import { restoreFiles } from './restore-files.js';
+import { TailedFile, type TailedFileState } from './tailed-file.js';
+
+export interface FollowedFilesOptions {
+  patterns: string[];
+  accumulator: Pick<AccumulatorOptions, 'segment' | 'sentinels' | 'vocabSize'>;
+  maxLineBytes: number;
+  /** How long a new file that looks like a copy of a live one waits for the original to be truncated (copy-truncate). */
+  copyGraceMs: number;
+  /** How long a rotated file that no pattern matches any more is read after it stops growing. */
+  releaseAfterMs: number;
+  warn: (message: string) => void;
+}
+
+export interface FileStatus {
+  file: string;
+  offset: number;
+  size: number | null;
+  lag: number | null;
+  tokens: number;
+  records: number;
+  bad_records: number;
+  state: 'reading' | 'waiting' | 'frozen';
+}
+
+/** Files let go for good, folded into one accumulator so months of rotations stay small. */
+export interface RetiredFiles {
+  files: number;
+  accumulator: AccumulatorState;
+}
+
+/**
+ * The daemon's file set: which files the patterns match and which of them is which across
+ * rotation, truncation, deletion, copy-truncate and restarts (by device, inode and a fingerprint
+ * of the content already counted). It opens, freezes and retires TailedFiles; reading and
+ * folding their lines is the LogWatcher's.
+ */
+export class FollowedFiles {
+  /** Files followed (or frozen and not yet retired), each with its own accumulator. */
+  readonly files: TailedFile[] = [];
+  /** What retired files counted, merged. */
+  retired: CorpusAccumulator;
+  retiredFiles = 0;
+  readonly patterns: GlobPattern[];
+  private readonly pending = new Map<string, number>();
+  private readonly watchers: FSWatcher[] = [];
+
+  constructor(private readonly options: FollowedFilesOptions) {
+    this.patterns = options.patterns.map((p) => new GlobPattern(p));
+    this.retired = new CorpusAccumulator(options.accumulator);
+  }
+
+  /** Takes up the files of a checkpoint: each found again where it is now, or frozen. */
+  async restoreFrom(states: TailedFileState[], retired: RetiredFiles | null): Promise<void> {
+    if (retired !== null) {
+      this.retired = CorpusAccumulator.fromJSON(retired.accumulator, this.options.accumulator);
+      this.retiredFiles = retired.files;
+    }
+    this.files.push(...(await restoreFiles(states, this.patterns, this.options)));
+  }
+
+  /** The retired files for a checkpoint (null when none). */
+  retiredState(): RetiredFiles | null {
+    return this.retiredFiles > 0 ? { files: this.retiredFiles, accumulator: this.retired.toJSON() } : null;
+  }
+
+  async closeAll(): Promise<void> {
+    for (const w of this.watchers) w.close();
+    for (const f of this.files) await f.close();
+  }
+
+  /** Per-file figures and lag (bytes written but not yet folded). */
+  async status(): Promise<FileStatus[]> {
+    const out: FileStatus[] = [];
+    for (const f of this.files) {
+      const size = f.frozen === null ? ((await f.size()) ?? null) : null;
+      out.push({
+        file: f.path,
+        offset: f.offset,
+        size,
+        lag: size === null ? null : Math.max(0, size - f.offset),
+        tokens: f.accumulator.tokens,
+        records: f.accumulator.records,
+        bad_records: f.accumulator.badRecords,
+        state: f.frozen !== null ? 'frozen' : f.isOpen ? 'reading' : 'waiting',
+      });
+    }
+    return out;
+  }
+
+  /** Calls `wake` when something changes in the patterns' directories. */
+  watchDirectories(wake: () => void): void {
+    const dirs = new Set(this.patterns.map((p) => (p.isGlob ? p.base : dirname(p.base))));
+    for (const dir of dirs) {
+      try {
+        // A hint only: inotify misses events on rotation, NFS and in containers; the stat poll is the truth.
+        this.watchers.push(watch(dir, { persistent: false }, wake));
+      } catch {
+        // no fs.watch here: polling alone
+      }
+    }
+  }
+
+  private newAccumulator(): CorpusAccumulator {
+    return new CorpusAccumulator(this.options.accumulator);
+  }
+
+  /** Finds new files, follows renames, and notices truncation, replacement and deletion. */
+  async discover(skipExisting: boolean): Promise<void> {
+    const seen = new Map<string, string>();
+    for (const p of this.patterns) {
+      for (const path of p.files()) {
+        try {
+          const info = await stat(path);
+          seen.set(`${info.dev}:${info.ino}`, path);
+        } catch {
+          // vanished
+        }
+      }
+    }
+    // Known files: renamed? truncated? gone?
+    for (const file of [...this.files]) {
+      if (file.frozen !== null) continue;
+      const key = `${file.dev}:${file.ino}`;
+      const now = seen.get(key);
+      if (now !== undefined) {
+        file.path = now;
+        seen.delete(key);
+      }
+      if (!(await file.intact())) {
+        await this.restartTruncated(file, now);
+        continue;
+      }
+      if (now === undefined) {
+        // Renamed out of the patterns or deleted: read to its end, let go once it stops growing.
+        const size = await file.size();
+        if (size !== undefined && file.readPosition >= size && Date.now() - file.lastGrowth >= this.options.releaseAfterMs) {
+          await file.freeze('released');
+        }
+      }
+    }
+    this.retire();
+    // New files.
+    for (const [, path] of seen) {
+      const info = await stat(path).catch(() => undefined);
+      if (info === undefined) continue;
+      const copyOf = await this.copySource(path, info.size);
+      if (copyOf === 'wait') continue;
+      if (copyOf !== undefined) {
+        // A copy of content already counted whose original was truncated (copy-truncate): go on from there.
+        const file = await TailedFile.open(
+          path,
+          { offset: copyOf.offset, line: copyOf.framer.nextLine, accumulator: copyOf.accumulator, name: copyOf.name },
+          this.options.maxLineBytes,
+        );
+        if (file === undefined) continue;
+        copyOf.frozen = 'adopted';
+        this.files.splice(this.files.indexOf(copyOf), 1);
+        this.files.push(file);
+        continue;
+      }
+      const start = skipExisting ? lastLineEnd(path, info.size) : 0;
+      const file = await TailedFile.open(path, { offset: await start, line: 1, accumulator: this.newAccumulator() }, this.options.maxLineBytes);
+      if (file !== undefined) this.files.push(file);
+    }
+  }
+
+  /**
+   * Files that will never be read or continued again (let go, gone, or truncated long enough
+   * ago that no copy of them can still turn up) end there: their open sequences close, as at the
+   * end of a file in xent report, and their figures join one retired accumulator.
+   */
+  private retire(): void {
+    const now = Date.now();
+    const truncatedFor = Math.max(60_000, 10 * this.options.copyGraceMs);
+    for (const file of [...this.files]) {
+      const done =
+        file.frozen === 'released' || file.frozen === 'gone' || (file.frozen === 'truncated' && now - file.frozenAt >= truncatedFor);
+      if (!done) continue;
+      file.accumulator.finish();
+      this.retired.merge(file.accumulator);
+      this.retiredFiles++;
+      this.files.splice(this.files.indexOf(file), 1);
+    }
+  }
+
+  /**
+   * Whether a new file holds, up to some followed file's committed offset, exactly what was
+   * counted from that file. If the original was truncated, the new file is its continuation;
+   * if the original is still intact, it may be a copy about to be truncated (copy-truncate), so
+   * it waits `copyGraceMs` before being read as a file of its own.
+   */
+  private async copySource(path: string, size: number): Promise<TailedFile | 'wait' | undefined> {
+    const handle = await open(path, 'r').catch(() => undefined);
+    if (handle === undefined) return undefined;
+    try {
+      let live = false;
+      for (const f of this.files) {
+        if (f.offset === 0 || (f.frozen !== null && f.frozen !== 'truncated')) continue;
+        if (!(await stillHolds(handle, size, f.offset, f.print))) continue;
+        if (f.frozen === 'truncated') return f;
+        live = true;
+      }
+      if (!live) {
+        this.pending.delete(path);
+        return undefined;
+      }
+      const since = this.pending.get(path) ?? Date.now();
+      this.pending.set(path, since);
+      if (Date.now() - since < this.options.copyGraceMs) return 'wait';
+      this.pending.delete(path);
+      return undefined;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * Truncated (copy-truncate, or truncated and regrown): what was counted stays counted, frozen
+   * with this file's old content, and the file is followed again from its start.
+   */
+  async restartTruncated(file: TailedFile, path: string | undefined = file.path): Promise<void> {
+    await file.freeze('truncated');
+    if (path === undefined) return;
+    const info = await stat(path).catch(() => undefined);
+    if (info === undefined || info.dev !== file.dev || info.ino !== file.ino) return;
+    const fresh = await TailedFile.open(path, { offset: 0, line: 1, accumulator: this.newAccumulator() }, this.options.maxLineBytes);
+    if (fresh !== undefined) this.files.push(fresh);
+  }
+}
+
+/** With --from-end: start after the last complete line, so a partial line is still read whole. */
+async function lastLineEnd(path: string, size: number): Promise<number> {
+  const handle = await open(path, 'r');
+  try {
+    const chunk = 64 * 1024;
+    for (let end = size; end > 0; end -= chunk) {
+      const start = Math.max(0, end - chunk);
+      const buffer = Buffer.alloc(end - start);
+      await handle.read(buffer, 0, buffer.length, start);
+      const nl = buffer.lastIndexOf(0x0a);
+      if (nl !== -1) return start + nl + 1;
+    }
+    return 0;
+  } finally {
+    await handle.close();
+  }
+}
