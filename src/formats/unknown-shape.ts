@@ -52,11 +52,16 @@ export function unknownShapeReason(record: unknown): string {
   const keys = keysOf(record);
   const inside = [...keys].filter((k) => k.startsWith('choice.')).slice(0, 6);
   const ranked = (Object.entries(SIGNATURES) as [FormatName, readonly string[]][])
-    .map(([name, signature]) => ({ name, shared: signature.filter((k) => keys.has(k)).length }))
+    .map(([name, signature]) => {
+      const shared = signature.filter((k) => keys.has(k)).length;
+      return { name, shared, fraction: shared / signature.length };
+    })
     .filter((r) => r.shared > 0)
-    .sort((a, b) => b.shared - a.shared)
-    .slice(0, 3);
+    .sort((a, b) => b.shared - a.shared || b.fraction - a.fraction);
+  // Only the formats sharing the most keys: a lone common key (`id`, `model`) says little.
+  const best = ranked[0]?.shared ?? 0;
+  const closestNames = ranked.filter((r) => r.shared === best).slice(0, 3);
   const looked = `top-level keys: ${top.length > 0 ? top.join(', ') : 'none'}${inside.length > 0 ? `; first choice: ${inside.map((k) => k.slice(7)).join(', ')}` : ''}`;
-  const closest = ranked.length > 0 ? `; closest -f values: ${ranked.map((r) => r.name).join(', ')}` : '';
+  const closest = closestNames.length > 0 ? `; closest -f values: ${closestNames.map((r) => r.name).join(', ')}` : '';
   return `no known format has this shape (${looked})${closest}`;
 }
