@@ -14,6 +14,7 @@ import { builderFor, indexedId } from './token-entries.js';
  *                                   topCandidates: [{candidates: [{token, logProbability}]}]}}],
  *    responseId?, modelVersion?, usageMetadata?}
  *
+ * A Vertex AI batch prediction output line (`{request, response, status}`) is read as its response.
  * Generated tokens only (segment completion). One sequence per candidate: `responseId`
  * (`#index` for candidate index > 0), else the line. Protobuf's JSON mapping leaves out fields at
  * their default, so a missing `logProbability` is 0 and a missing `index` is 0. A candidate that
@@ -25,27 +26,37 @@ export const geminiAdapter: FormatAdapter = {
   description: 'Google Gemini / Vertex AI generateContent responses (candidates[].logprobsResult.chosenCandidates / topCandidates)',
 
   detect(record: unknown): boolean {
-    if (!isRecord(record) || !Array.isArray(record.candidates)) return false;
-    const first: unknown = record.candidates[0];
-    if (first === undefined) return 'usageMetadata' in record || 'modelVersion' in record;
-    return isRecord(first) && ('logprobsResult' in first || 'avgLogprobs' in first || 'content' in first || 'finishReason' in first);
+    if (!isRecord(record)) return false;
+    // A Vertex AI batch prediction line wraps the response: {request, response, status?}.
+    if ('request' in record && isRecord(record.response)) return looksLikeResponse(record.response);
+    return looksLikeResponse(record);
   },
 
   decode(record: unknown, context: DecodeContext): ScoredItem[] {
     if (!isRecord(record)) throw new RecordError('INVALID_RECORD', `a Gemini response must be an object, got ${describe(record)}`);
-    const candidates = record.candidates;
-    if (!Array.isArray(candidates)) throw new RecordError('INVALID_RECORD', `candidates is ${describe(candidates)}, not an array`);
-    const base = sequenceIdField(record.responseId, 'responseId', context.fallbackId);
+    const wrapped = 'request' in record && isRecord(record.response);
+    const response = wrapped ? (record.response as JsonObject) : record;
+    const prefix = wrapped ? 'response.' : '';
+    const candidates = response.candidates;
+    if (!Array.isArray(candidates)) throw new RecordError('INVALID_RECORD', `${prefix}candidates is ${describe(candidates)}, not an array`);
+    const base = sequenceIdField(response.responseId, `${prefix}responseId`, context.fallbackId);
     const items: ScoredItem[] = [];
     for (let c = 0; c < candidates.length; c++) {
       const candidate: unknown = candidates[c];
-      const path = `candidates[${c}]`;
+      const path = `${prefix}candidates[${c}]`;
       if (!isRecord(candidate)) throw new RecordError('INVALID_RECORD', `${path} is ${describe(candidate)}, not an object`);
       items.push(decodeCandidate(candidate, path, indexedId(base, candidateIndex(candidate, c, path)), context));
     }
     return items;
   },
 };
+
+function looksLikeResponse(record: JsonObject): boolean {
+  if (!Array.isArray(record.candidates)) return false;
+  const first: unknown = record.candidates[0];
+  if (first === undefined) return 'usageMetadata' in record || 'modelVersion' in record;
+  return isRecord(first) && ('logprobsResult' in first || 'avgLogprobs' in first || 'content' in first || 'finishReason' in first);
+}
 
 function candidateIndex(candidate: JsonObject, position: number, path: string): number {
   const index = candidate.index;

@@ -74,6 +74,20 @@ describe('gemini adapter', () => {
     );
   });
 
+  it('reads a Vertex AI batch prediction line as the response it wraps', () => {
+    const line = {
+      status: '',
+      request: { contents: [{ role: 'user', parts: [{ text: 'Hi' }] }], generationConfig: { responseLogprobs: true } },
+      response: response([{ finishReason: 'STOP', logprobsResult: { chosenCandidates: [{ token: 'Hello', logProbability: -0.75 }] } }], { responseId: 'b-1' }),
+    };
+    expect(geminiAdapter.detect(line)).toBe(true);
+    const [batch] = asTokenBatches(geminiAdapter.decode(line, ctx));
+    expect(batch?.sequenceId).toBe('b-1');
+    expect([...(batch?.logprobs ?? [])]).toEqual([-0.75]);
+    const bad = { request: {}, response: response([{ avgLogprobs: -1 }]) };
+    expectRecordError(() => geminiAdapter.decode(bad, ctx), 'INVALID_RECORD', /^response\.candidates\[0\] has avgLogprobs/);
+  });
+
   it('does not claim records of other shapes; never throws anything but a RecordError', () => {
     expect(geminiAdapter.detect({ candidates: [1] })).toBe(false);
     expect(geminiAdapter.detect({ choices: [] })).toBe(false);
