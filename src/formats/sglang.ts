@@ -21,7 +21,9 @@ import { builderFor } from './token-entries.js';
  * runs with incremental streaming output), and the last chunk, the one with a finish_reason,
  * holds them all. So only that chunk is scored; earlier chunks (finish_reason null) give an
  * empty, open batch for the request id: the request is counted as a sequence even when the
- * stream was cut, but its tokens are read from the last chunk alone, never added up twice.
+ * stream was cut, but its tokens are read from the last chunk alone, never added up twice. A last
+ * chunk listing fewer output logprobs than its `completion_tokens` comes from an incremental stream
+ * and is a bad record rather than a silently short sequence.
  */
 export const sglangAdapter: FormatAdapter = {
   name: 'sglang',
@@ -44,6 +46,14 @@ export const sglangAdapter: FormatAdapter = {
       items.push(tuples(meta, 'input', id, 'prompt', context));
     }
     items.push(tuples(meta, 'output', id, 'completion', context));
+    const listed = Array.isArray(meta.output_token_logprobs) ? meta.output_token_logprobs.length : 0;
+    if (typeof meta.completion_tokens === 'number' && listed > 0 && listed < meta.completion_tokens) {
+      // The last piece of an incremental stream: the earlier pieces were skipped as snapshots.
+      throw new RecordError(
+        'INVALID_RECORD',
+        `meta_info.completion_tokens is ${meta.completion_tokens} but output_token_logprobs has ${listed}: the last chunk of an incremental stream (incremental_streaming_output), whose earlier chunks cannot be told from snapshots; stream without it, or save the non-streamed answer`,
+      );
+    }
     return items;
   },
 };

@@ -43,6 +43,13 @@ describe('sglang adapter', () => {
     ]);
   });
 
+  it('makes the last chunk of an incremental stream (fewer logprobs than completion_tokens) a bad record', () => {
+    const last = answer({ completion_tokens: 3, output_token_logprobs: [[-1, 9, null]] });
+    expectRecordError(() => sglangAdapter.decode(last, ctx), 'INVALID_RECORD', /completion_tokens is 3 but output_token_logprobs has 1: the last chunk of an incremental stream/);
+    const whole = answer({ completion_tokens: 1, output_token_logprobs: [[-1, 9, null]] });
+    expect(asTokenBatches(sglangAdapter.decode(whole, ctx))[0]?.logprobs.length).toBe(1);
+  });
+
   it('rejects a tuple that is not [logprob, id, text] and a top-k list of another length', () => {
     expectRecordError(() => sglangAdapter.decode(answer({ output_token_logprobs: [{ logprob: -1 }] }), ctx), 'INVALID_RECORD', /output_token_logprobs\[0\] is an object, not a \[logprob, token_id, text\] tuple/);
     expectRecordError(() => sglangAdapter.decode(answer({ output_token_logprobs: [[0.5, 1, null]] }), ctx), 'INVALID_LOGPROB', /output_token_logprobs\[0\]\[0\].*positive/);
