@@ -2,6 +2,7 @@ import { RecordError } from '../errors.js';
 import type { DecodeContext, FormatAdapter, FormatName } from '../formats/adapter.js';
 import { fastPathFor, type FastPathAware, type FastPathUse } from '../records/fast-path-use.js';
 import { detectAdapter } from '../formats/registry.js';
+import { unknownShapeReason } from '../formats/unknown-shape.js';
 import type { ScoredItem } from '../formats/scored-batch.js';
 import type { ScoredRecord } from '../formats/record-outcome.js';
 import { keyOf, valueAtPath } from './dotted-path.js';
@@ -70,8 +71,7 @@ export class TaggingAdapter implements FormatAdapter, FastPathAware {
     const adapter = this.options.forced ?? detectAdapter(record);
     if (adapter === undefined) {
       this.current = 'auto' as FormatName;
-      const keys = Object.keys(record as object).slice(0, 8);
-      throw new RecordError('UNKNOWN_FORMAT', `no known format has this shape (top-level keys: ${keys.length > 0 ? keys.join(', ') : 'none'})`);
+      throw new RecordError('UNKNOWN_FORMAT', unknownShapeReason(record));
     }
     this.current = adapter.name;
     const items = this.decodeWith(adapter, record, context);

@@ -12,7 +12,13 @@ export type FormatName =
   | 'xent-sequence'
   | 'xent-token'
   | 'xent-distribution'
-  | 'xent-label';
+  | 'xent-label'
+  | 'together'
+  | 'gemini'
+  | 'openai-responses'
+  | 'openai-responses-events'
+  | 'sglang'
+  | 'ollama';
 
 export interface DecodeContext {
   /** Used as the sequence id when the record carries none (e.g. "file.jsonl:12"). */

@@ -1,6 +1,8 @@
 import type { DecodeContext, FormatAdapter } from './adapter.js';
 import { RecordError } from '../errors.js';
 import { decodeChatResponse, isRecord, looksLikeChatCompletion, recordId } from './openai-logprobs.js';
+import { looksLikeStrippedChatDump } from './chat-dump-shape.js';
+import { togetherAdapter } from './together.js';
 import type { ScoredItem } from './scored-batch.js';
 import { describe } from './token-batch-builder.js';
 
@@ -17,7 +19,8 @@ export const openAiChatAdapter: FormatAdapter = {
   name: 'openai-chat',
   description: 'OpenAI Chat Completions responses (choices[].logprobs.content / .refusal, with top_logprobs and bytes)',
   detect(record: unknown): boolean {
-    if (!looksLikeChatCompletion(record)) return false;
+    if (!looksLikeChatCompletion(record) && !looksLikeStrippedChatDump(record)) return false;
+    if (togetherAdapter.detect(record)) return false;
     return !(isRecord(record) && record.prompt_logprobs !== undefined && record.prompt_logprobs !== null);
   },
   decode(record: unknown, context: DecodeContext): ScoredItem[] {

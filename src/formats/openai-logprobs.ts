@@ -9,6 +9,7 @@
  *   text_offset}`; with `echo` the prompt comes first and its first entry is `null`.
  */
 import { RecordError } from '../errors.js';
+import { unreadableChatLogprobs } from './chat-dump-shape.js';
 import type { DecodeContext } from './adapter.js';
 import type { ScoredItem, Segment, TokenBatch } from './scored-batch.js';
 import { describe, TokenBatchBuilder } from './token-batch-builder.js';
@@ -130,6 +131,8 @@ function arrayOrNone(value: unknown, path: string): readonly unknown[] | undefin
 export function chatLogprobsToBatch(logprobs: unknown, sequenceId: string, final: boolean, path: string, detail?: Detail): TokenBatch {
   if (logprobs === null || logprobs === undefined) return detailedBuilder(sequenceId, 'completion', 1, detail).build(final);
   if (!isRecord(logprobs)) throw new RecordError('INVALID_RECORD', `${path} is ${describe(logprobs)}, not an object or null`);
+  const unreadable = unreadableChatLogprobs(logprobs, path);
+  if (unreadable !== undefined) throw new RecordError('INVALID_RECORD', unreadable);
   const content = arrayOrNone(logprobs.content, `${path}.content`);
   const refusal = arrayOrNone(logprobs.refusal, `${path}.refusal`);
   const builder = detailedBuilder(sequenceId, 'completion', (content?.length ?? 0) + (refusal?.length ?? 0), detail);

@@ -1,5 +1,11 @@
 import { XentError } from '../errors.js';
 import type { FormatAdapter, FormatName } from './adapter.js';
+import { geminiAdapter } from './gemini.js';
+import { ollamaAdapter } from './ollama.js';
+import { openAiResponsesEventsAdapter } from './openai-responses-events.js';
+import { openAiResponsesAdapter } from './openai-responses.js';
+import { sglangAdapter } from './sglang.js';
+import { togetherAdapter } from './together.js';
 import { lmEvalAdapter } from './lm-eval.js';
 import { llamaCppAdapter } from './llama-cpp.js';
 import { openAiBatchAdapter } from './openai-batch.js';
@@ -16,17 +22,24 @@ import { xentTokenAdapter } from './xent-token.js';
 /**
  * Every adapter in detection order: the more specific shapes first (a Batch API line wraps a
  * chat completion; a vLLM response is an OpenAI one with prompt_logprobs; a chunk looks like a
- * chat completion with `delta`).
+ * chat completion with `delta`; Together's chat response holds Completions arrays). Each adapter
+ * claims only records whose types fit it; test/formats/detection.test.ts checks every pair.
  */
 export const adapters: readonly FormatAdapter[] = [
   openAiBatchAdapter,
   vllmAdapter,
+  togetherAdapter,
   openAiChatChunkAdapter,
   openAiCompletionAdapter,
   openAiChatAdapter,
   tgiAdapter,
   llamaCppAdapter,
   lmEvalAdapter,
+  geminiAdapter,
+  openAiResponsesAdapter,
+  openAiResponsesEventsAdapter,
+  sglangAdapter,
+  ollamaAdapter,
   xentDistributionAdapter,
   xentLabelAdapter,
   xentTokenAdapter,

@@ -22,7 +22,7 @@ export const xentSequenceAdapter: FormatAdapter = {
   description: 'xent sequence lines: {"id", "logprobs": [...], "tokens"?, "top_logprobs"?, "bytes"?, "segment"?}',
 
   detect(record: unknown): boolean {
-    return isRecord(record) && Array.isArray(record.logprobs) && !('choices' in record) && !('object' in record);
+    return isRecord(record) && Array.isArray(record.logprobs) && !('choices' in record) && !('object' in record) && !listsObjects(record.logprobs);
   },
 
   decode(record: unknown, context: DecodeContext): ScoredItem[] {
@@ -60,6 +60,15 @@ export const xentSequenceAdapter: FormatAdapter = {
     return [builder.build(true)];
   },
 };
+
+/**
+ * A `logprobs` array of objects (`[{token, logprob}]`: Ollama, OpenAI Responses events) is some
+ * other format's token list, never this one's numbers: its first non-null entry says which.
+ */
+function listsObjects(logprobs: unknown[]): boolean {
+  const first = logprobs.find((v) => v !== null);
+  return typeof first === 'object' && !Array.isArray(first);
+}
 
 function optionalArray(record: Record<string, unknown>, key: string, length: number): unknown[] | undefined {
   const value = record[key];

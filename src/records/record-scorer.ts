@@ -2,6 +2,7 @@ import { XentError } from '../errors.js';
 import type { FormatAdapter } from '../formats/adapter.js';
 import { detectAdapter } from '../formats/registry.js';
 import type { ParsedRecord, RecordOutcome } from '../formats/record-outcome.js';
+import { unknownShapeReason } from '../formats/unknown-shape.js';
 
 /**
  * A parsed record → its scored items, by the forced adapter or the first one whose shape
@@ -12,14 +13,9 @@ export function scoreRecord(record: ParsedRecord, forced: FormatAdapter | undefi
   const { origin, value } = record;
   const adapter = forced ?? detectAdapter(value);
   if (adapter === undefined) {
-    const keys = Object.keys(value as object).slice(0, 8);
     return {
       kind: 'bad',
-      bad: {
-        ...origin,
-        code: 'UNKNOWN_FORMAT',
-        reason: `no known format has this shape (top-level keys: ${keys.length > 0 ? keys.join(', ') : 'none'})`,
-      },
+      bad: { ...origin, code: 'UNKNOWN_FORMAT', reason: unknownShapeReason(value) },
       raw: record.raw,
     };
   }
