@@ -1,8 +1,12 @@
-import { ExactSum, type ExactSumState } from '../math/exact-sum.js';
+import { ExactSum } from '../math/exact-sum.js';
 import { RunningLogSumExp } from '../math/log-sum-exp.js';
 import { crossEntropy, perplexity } from '../math/metrics.js';
 import type { ScoredItem, Segment } from '../formats/scored-batch.js';
-import { TokenStats, type TokenMetrics, type TokenStatsOptions, type TokenStatsState } from './token-stats.js';
+import { TokenStats, type TokenMetrics, type TokenStatsOptions } from './token-stats.js';
+import { ACCUMULATOR_STATE_VERSION, LL_METRICS, type AccumulatorState, type BadRecord, type LoglikelihoodMetric, type RecordOrigin } from './corpus-state.js';
+
+// The state's schema lives in corpus-state.ts; these names stay importable from here.
+export type { AccumulatorState, BadRecord, RecordOrigin } from './corpus-state.js';
 
 export interface AccumulatorOptions extends TokenStatsOptions {
   /** Which segments count. */
@@ -19,19 +23,6 @@ export const defaultAccumulatorOptions: AccumulatorOptions = {
   keepSequences: false,
   maxExamples: 20,
 };
-
-/** Where a record came from. `line` is 1-based; `element` is the index inside a top-level array. */
-export interface RecordOrigin {
-  file: string;
-  line?: number;
-  offset?: number;
-  element?: number;
-}
-
-export interface BadRecord extends RecordOrigin {
-  code: string;
-  reason: string;
-}
 
 export interface SequenceFigures {
   id: string;
@@ -54,42 +45,8 @@ interface OpenSequence {
   completionTokens: number;
 }
 
-interface OpenSequenceState {
-  id: string;
-  file: string;
-  line: number | null;
-  nll: ExactSumState;
-  tokens: number;
-  promptTokens: number;
-  completionTokens: number;
-}
-
 /** A whole-sequence record's NLL (see add): reused, as adds are synchronous. */
 const WHOLE_SEQUENCE_NLL = new ExactSum();
-
-type LoglikelihoodMetric = 'word_perplexity' | 'byte_perplexity' | 'bits_per_byte';
-const LL_METRICS: LoglikelihoodMetric[] = ['word_perplexity', 'byte_perplexity', 'bits_per_byte'];
-
-export interface AccumulatorState {
-  version: 1;
-  records: number;
-  formats: Record<string, number>;
-  segments: Record<Segment, TokenStatsState>;
-  segmentSequences: Record<Segment, number>;
-  sequences: number;
-  emptySequences: number;
-  sequenceCrossEntropy: ExactSumState;
-  sequencePerplexity: ExactSumState;
-  sequenceLogPerplexity: { max: number | string; sum: number | string };
-  open: OpenSequenceState[];
-  labels: number;
-  labelLoss: ExactSumState;
-  loglikelihood: Record<LoglikelihoodMetric, { documents: number; loglikelihood: ExactSumState; count: number }>;
-  failedRequests: number;
-  failedExamples: BadRecord[];
-  badRecords: number;
-  badExamples: BadRecord[];
-}
 
 export interface CorpusMetrics extends TokenMetrics {
   sequences: number;
@@ -378,7 +335,7 @@ export class CorpusAccumulator {
 
   toJSON(): AccumulatorState {
     return {
-      version: 1,
+      version: ACCUMULATOR_STATE_VERSION,
       records: this.records,
       formats: Object.fromEntries(this.formats),
       segments: { prompt: this.segments.prompt.toJSON(), completion: this.segments.completion.toJSON() },

@@ -3,6 +3,7 @@ import { formatNames } from '../formats/registry.js';
 import { XENT_VERSION } from '../reports/report.js';
 import * as audit from './audit-command.js';
 import * as compare from './compare-command.js';
+import * as merge from './merge-command.js';
 import * as report from './report-command.js';
 import type { Io } from './report-runner.js';
 import * as run from './run-command.js';
@@ -25,7 +26,8 @@ export function buildYargs(args: string[], io: Io, setExitCode: (code: number) =
     .command(watchCommand.command, watchCommand.describe, watchCommand.builder, watchCommand.handler(io, setExitCode))
     .command(audit.command, audit.describe, audit.builder, audit.handler(io, setExitCode))
     .command(compare.command, compare.describe, compare.builder, compare.handler(io, setExitCode))
-    .demandCommand(1, 'Name a command: report, watch, audit, compare or run (xent --help lists them).')
+    .command(merge.command, merge.describe, merge.builder, merge.handler(io, setExitCode))
+    .demandCommand(1, 'Name a command: report, watch, audit, compare, merge or run (xent --help lists them).')
     .strict()
     .epilogue(
       [
