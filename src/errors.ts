@@ -12,7 +12,8 @@ export type XentErrorCode =
   | 'INVALID_PIPELINE'
   | 'INPUT_NOT_FOUND'
   | 'INPUT_READ_FAILED'
-  | 'INVALID_STATE';
+  | 'INVALID_STATE'
+  | 'BROKER_UNAVAILABLE';
 
 export interface XentErrorContext {
   file?: string;
