@@ -13,7 +13,8 @@ export type XentErrorCode =
   | 'INPUT_NOT_FOUND'
   | 'INPUT_READ_FAILED'
   | 'INVALID_STATE'
-  | 'OUTPUT_WRITE_FAILED';
+  | 'OUTPUT_WRITE_FAILED'
+  | 'BROKER_UNAVAILABLE';
 
 export interface XentErrorContext {
   file?: string;

@@ -45,6 +45,8 @@ export interface EvaluateOptions {
   stdin?: Readable;
   onRolling?: (report: RollingReport) => void;
   onBadRecord?: (bad: BadRecord, raw: string | undefined) => void;
+  /** Called with the finished evaluation just before the report is built (`--state-out` saves it). */
+  onEvaluation?: (evaluation: Evaluation) => void;
   /** Called with the running totals as records are read, at most every 50 ms, and once when all files are done (for progress lines). */
   onProgress?: (progress: { records: number; tokens: number; filesDone: number; files: number }) => void;
 }
@@ -119,6 +121,7 @@ export async function evaluate(paths: readonly string[], options: EvaluateOption
       },
     });
     progress();
+    options.onEvaluation?.(evaluation);
     return buildReport(evaluation);
   }
   const limit = pLimit(concurrency);
@@ -148,6 +151,7 @@ export async function evaluate(paths: readonly string[], options: EvaluateOption
     }),
   );
   progress();
+  options.onEvaluation?.(evaluation);
   return buildReport(evaluation);
 }
 

@@ -1,9 +1,15 @@
-import { ExactSum, type ExactSumState } from '../math/exact-sum.js';
+import { ExactSum } from '../math/exact-sum.js';
 import { RunningLogSumExp } from '../math/log-sum-exp.js';
 import { crossEntropy, perplexity } from '../math/metrics.js';
 import type { BadRecord, RecordOrigin } from '../formats/record-outcome.js';
 import type { ScoredItem, Segment } from '../formats/scored-batch.js';
-import { TokenStats, type TokenMetrics, type TokenStatsOptions, type TokenStatsState } from './token-stats.js';
+import { TokenStats, type TokenMetrics, type TokenStatsOptions } from './token-stats.js';
+import { ACCUMULATOR_STATE_VERSION, LL_METRICS, type AccumulatorState, type LoglikelihoodMetric } from './corpus-state.js';
+
+// The state's schema lives in corpus-state.ts, the record outcomes with the formats (which know
+// nothing of aggregation); these names stay importable from here.
+export type { AccumulatorState } from './corpus-state.js';
+export type { BadRecord, RecordOrigin } from '../formats/record-outcome.js';
 
 export interface AccumulatorOptions extends TokenStatsOptions {
   /** Which segments count. */
@@ -20,10 +26,6 @@ export const defaultAccumulatorOptions: AccumulatorOptions = {
   keepSequences: false,
   maxExamples: 20,
 };
-
-// Defined with the record outcomes (formats know nothing of aggregation); re-exported for the
-// accumulator's callers.
-export type { BadRecord, RecordOrigin } from '../formats/record-outcome.js';
 
 export interface SequenceFigures {
   id: string;
@@ -46,42 +48,8 @@ interface OpenSequence {
   completionTokens: number;
 }
 
-interface OpenSequenceState {
-  id: string;
-  file: string;
-  line: number | null;
-  nll: ExactSumState;
-  tokens: number;
-  promptTokens: number;
-  completionTokens: number;
-}
-
 /** A whole-sequence record's NLL (see add): reused, as adds are synchronous. */
 const WHOLE_SEQUENCE_NLL = new ExactSum();
-
-type LoglikelihoodMetric = 'word_perplexity' | 'byte_perplexity' | 'bits_per_byte';
-const LL_METRICS: LoglikelihoodMetric[] = ['word_perplexity', 'byte_perplexity', 'bits_per_byte'];
-
-export interface AccumulatorState {
-  version: 1;
-  records: number;
-  formats: Record<string, number>;
-  segments: Record<Segment, TokenStatsState>;
-  segmentSequences: Record<Segment, number>;
-  sequences: number;
-  emptySequences: number;
-  sequenceCrossEntropy: ExactSumState;
-  sequencePerplexity: ExactSumState;
-  sequenceLogPerplexity: { max: number | string; sum: number | string };
-  open: OpenSequenceState[];
-  labels: number;
-  labelLoss: ExactSumState;
-  loglikelihood: Record<LoglikelihoodMetric, { documents: number; loglikelihood: ExactSumState; count: number }>;
-  failedRequests: number;
-  failedExamples: BadRecord[];
-  badRecords: number;
-  badExamples: BadRecord[];
-}
 
 export interface CorpusMetrics extends TokenMetrics {
   sequences: number;
@@ -370,7 +338,7 @@ export class CorpusAccumulator {
 
   toJSON(): AccumulatorState {
     return {
-      version: 1,
+      version: ACCUMULATOR_STATE_VERSION,
       records: this.records,
       formats: Object.fromEntries(this.formats),
       segments: { prompt: this.segments.prompt.toJSON(), completion: this.segments.completion.toJSON() },

@@ -146,6 +146,11 @@ export class Evaluation {
     return this.files.flatMap(({ accumulator }) => accumulator.finished);
   }
 
+  /** The inputs in order, with their accumulators (what a state file saves). */
+  inputs(): readonly { file: string; accumulator: CorpusAccumulator; status: 'ok' | 'failed'; error?: string }[] {
+    return this.files;
+  }
+
   get failedFiles(): number {
     return this.files.filter((f) => f.status === 'failed').length;
   }

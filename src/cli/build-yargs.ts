@@ -3,6 +3,11 @@ import { formatNames } from '../formats/registry.js';
 import { XENT_VERSION } from '../reports/report.js';
 import * as audit from './audit-command.js';
 import * as compare from './compare-command.js';
+import * as merge from './merge-command.js';
+import * as collect from './collect-command.js';
+import * as jobs from './jobs-command.js';
+import * as submit from './submit-command.js';
+import * as worker from './worker-command.js';
 import * as report from './report-command.js';
 import type { Io } from './report-runner.js';
 import * as run from './run-command.js';
@@ -25,12 +30,17 @@ export function buildYargs(args: string[], io: Io, setExitCode: (code: number) =
     .command(watchCommand.command, watchCommand.describe, watchCommand.builder, watchCommand.handler(io, setExitCode))
     .command(audit.command, audit.describe, audit.builder, audit.handler(io, setExitCode))
     .command(compare.command, compare.describe, compare.builder, compare.handler(io, setExitCode))
-    .demandCommand(1, 'Name a command: report, watch, audit, compare or run (xent --help lists them).')
+    .command(merge.command, merge.describe, merge.builder, merge.handler(io, setExitCode))
+    .command(submit.command, submit.describe, submit.builder, submit.handler(io, setExitCode))
+    .command(worker.command, worker.describe, worker.builder, worker.handler(io, setExitCode))
+    .command(collect.command, collect.describe, collect.builder, collect.handler(io, setExitCode))
+    .command(jobs.command, jobs.describe, jobs.builder, jobs.handler(io, setExitCode))
+    .demandCommand(1, 'Name a command: report, watch, audit, compare, merge, run, or submit/worker/collect/jobs (xent --help lists them).')
     .strict()
     .epilogue(
       [
         `Formats (auto-detected per record): ${formatNames.join(', ')}.`,
-        'Exit codes: 0 ok · 1 bad usage · 2 an input or state directory could not be used · 3 --strict and bad records · 4 an audit/compare threshold was crossed · 70 internal error.',
+        'Exit codes: 0 ok · 1 bad usage · 2 an input or state directory could not be used · 3 --strict and bad records · 4 an audit/compare threshold was crossed · 5 collect: job not finished · 69 NATS unreachable · 70 internal error.',
         'Colour follows the terminal; NO_COLOR=1 turns it off.',
       ].join('\n'),
     )

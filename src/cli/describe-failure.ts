@@ -5,7 +5,12 @@ import { EXIT } from './exit-codes.js';
 export function describeFailure(error: unknown): { code: number; message: string } {
   if (error instanceof XentError) {
     // Bad options or pipeline: usage (1). Inputs, outputs or a state directory that cannot be used: 2.
-    const code = error.code === 'INVALID_OPTION' || error.code === 'INVALID_PIPELINE' ? EXIT.USAGE : EXIT.INPUT;
+    const code =
+      error.code === 'INVALID_OPTION' || error.code === 'INVALID_PIPELINE'
+        ? EXIT.USAGE
+        : error.code === 'BROKER_UNAVAILABLE'
+          ? EXIT.UNAVAILABLE
+          : EXIT.INPUT;
     return { code, message: `xent: ${error.message}` };
   }
   // A path xent was told to use (a state directory, an output file) that the system refuses is

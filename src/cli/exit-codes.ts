@@ -9,6 +9,10 @@ export const EXIT = {
   STRICT: 3,
   /** `xent audit`/`compare`: a --max-… threshold was crossed (named on stderr); the report was still written. */
   THRESHOLD: 4,
+  /** `xent collect` without --wait: the job has shards still to do (progress on stderr). */
+  PENDING: 5,
+  /** The NATS broker could not be reached, or has no JetStream (sysexits' EX_UNAVAILABLE). */
+  UNAVAILABLE: 69,
   /** An unexpected internal error (a bug: please report it). */
   INTERNAL: 70,
 } as const;

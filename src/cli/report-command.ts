@@ -18,6 +18,7 @@ export function builder(yargs: Argv) {
     .option('per-sequence', { type: 'boolean', default: false, describe: 'Include every sequence\'s figures (memory grows with the number of sequences)' })
     .option('strict', { type: 'boolean', default: false, describe: 'Exit 3 when any record was bad or any request failed' })
     .option('dead-letter', { type: 'string', describe: 'Append every bad record to this file as NDJSON {file, line, offset, code, reason, raw}' })
+    .option('state-out', { type: 'string', describe: 'Also write the run\'s exact state to this file (.gz: gzip), for xent merge' })
     .option('out', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
     .option('threads', {
       type: 'string',
@@ -61,6 +62,7 @@ export function handler(io: Io, setExitCode: (code: number) => void) {
         outputs: [{ type: argv.json ? 'json' : argv.ndjson ? 'ndjson' : argv.markdown ? 'markdown' : 'text', path: argv.out }],
         strict: argv.strict,
         deadLetter: argv.deadLetter,
+        stateOut: argv.stateOut,
         evaluate: {
           format: argv.inputFormat as FormatName | 'auto',
           segment: argv.segment,

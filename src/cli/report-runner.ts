@@ -8,6 +8,8 @@ import { toJson } from '../reports/json-report.js';
 import type { Report } from '../reports/report.js';
 import { renderMarkdown } from '../reports/markdown-report.js';
 import { renderText } from '../reports/text-report.js';
+import { reportStateOf, type ReportState } from '../state/report-state.js';
+import { writeStateFile } from '../state/state-file.js';
 import { EXIT } from './exit-codes.js';
 import { ProgressLine, useColor } from './terminal.js';
 
@@ -25,6 +27,8 @@ export interface ReportRun {
   outputs: ReportOutput[];
   strict: boolean;
   deadLetter?: string;
+  /** Write the evaluation's state here (see state/state-file.ts). */
+  stateOut?: string;
 }
 
 export interface Io {
@@ -77,6 +81,8 @@ export async function runReport(run: ReportRun, io: Io): Promise<number> {
       sink.write(deadLetterLine(bad, raw));
     };
   }
+  let state: ReportState | undefined;
+  if (run.stateOut !== undefined) options.onEvaluation = (evaluation) => (state = reportStateOf(evaluation));
   let report: Report;
   try {
     report = await evaluate(run.inputs, options);
@@ -87,6 +93,7 @@ export async function runReport(run: ReportRun, io: Io): Promise<number> {
       await once(deadLetter, 'close');
     }
   }
+  if (run.stateOut !== undefined && state !== undefined) await writeStateFile(run.stateOut, state);
   for (const o of outputs) {
     o.stream.write(
       o.type === 'json'
