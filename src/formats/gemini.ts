@@ -82,6 +82,9 @@ function decodeCandidate(candidate: JsonObject, path: string, sequenceId: string
   if (!isRecord(result)) throw new RecordError('INVALID_RECORD', `${path}.logprobsResult is ${describe(result)}, not an object`);
   const chosen = result.chosenCandidates ?? [];
   if (!Array.isArray(chosen)) throw new RecordError('INVALID_RECORD', `${path}.logprobsResult.chosenCandidates is ${describe(chosen)}, not an array`);
+  if (chosen.length === 0 && typeof result.logProbabilitySum === 'number' && result.logProbabilitySum !== 0) {
+    throw new RecordError('INVALID_RECORD', `${path}.logprobsResult has logProbabilitySum ${result.logProbabilitySum} but no chosenCandidates, so its tokens cannot be scored`);
+  }
   const top = result.topCandidates;
   if (top !== undefined && top !== null && (!Array.isArray(top) || top.length !== chosen.length)) {
     throw new RecordError(

@@ -2,6 +2,7 @@ import type { DecodeContext, FormatAdapter } from './adapter.js';
 import { RecordError } from '../errors.js';
 import { decodeChatChunk, isRecord, looksLikeChatChunk, recordId } from './openai-logprobs.js';
 import type { ScoredItem } from './scored-batch.js';
+import { togetherAdapter } from './together.js';
 import { describe } from './token-batch-builder.js';
 
 /**
@@ -13,7 +14,7 @@ export const openAiChatChunkAdapter: FormatAdapter = {
   name: 'openai-chat-chunk',
   description: 'OpenAI Chat Completions streaming chunks (chat.completion.chunk, joined by id and choice index)',
   detect(record: unknown): boolean {
-    return looksLikeChatChunk(record);
+    return looksLikeChatChunk(record) && !togetherAdapter.detect(record);
   },
   decode(record: unknown, context: DecodeContext): ScoredItem[] {
     if (!isRecord(record)) throw new RecordError('INVALID_RECORD', `a chat completion chunk must be an object, got ${describe(record)}`);

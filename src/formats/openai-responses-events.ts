@@ -13,7 +13,9 @@ import { addTokenEntries, builderFor } from './token-entries.js';
  *   delta events carry no response id, and an item id is unique to one response and output index,
  *   so every delta of one message joins one sequence whatever lies between them.
  * - `response.output_item.done` for a message closes that sequence (an empty final batch).
- * - Every other event gives nothing. `response.output_text.done`, `response.output_item.done` and
+ * - The message's other events (`output_item.added`, `content_part.added/done`, `output_text.done`)
+ *   give an empty, open batch of its sequence; response-level events (`response.created`,
+ *   `response.completed`...) give nothing. `output_text.done`, `output_item.done` and
  *   `response.completed` repeat the tokens already scored from the deltas, so they are not counted
  *   a second time; to read saved `response.completed` events alone, use `-f openai-responses`.
  */
@@ -32,12 +34,16 @@ export const openAiResponsesEventsAdapter: FormatAdapter = {
       addTokenEntries(builder, record.logprobs, 'logprobs', context);
       return [builder.build(false)];
     }
+    const item = record.item;
     if (record.type === 'response.output_item.done') {
-      const item = record.item;
       if (!isRecord(item)) throw new RecordError('INVALID_RECORD', `item is ${describe(item)}, not an object`);
       if (item.type !== 'message') return [];
       return [builderFor(sequenceIdField(item.id, 'item.id', context.fallbackId), 'completion', 1, context).build(true)];
     }
+    // Other events of a message (item added, part added or done, text done) belong to its open
+    // sequence: an empty, open batch says so, where nothing at all would read as "no logprobs".
+    const itemId = typeof record.item_id === 'string' ? record.item_id : isRecord(item) && item.type === 'message' && typeof item.id === 'string' ? item.id : undefined;
+    if (itemId !== undefined && itemId !== '') return [builderFor(itemId, 'completion', 1, context).build(false)];
     return [];
   },
 };

@@ -3,8 +3,10 @@ import type { DecodeContext, FormatAdapter } from './adapter.js';
 import {
   chatLogprobsToBatch,
   completionLogprobsToBatch,
+  finishedChoice,
   firstChoice,
   forEachChoice,
+  looksLikeChatChunk,
   looksLikeChatCompletion,
   recordId,
   sequenceIdFor,
@@ -21,15 +23,16 @@ import { describe } from './token-batch-builder.js';
  *    token_ids?, top_logprobs?: [{token: logprob}]}}]}
  *
  * Read as a chat response would be (one final completion sequence per choice, `id#index`), with
- * the arrays read as the Completions adapter reads them. A choice in the usual `content` shape is
+ * the arrays read as the Completions adapter reads them. Streamed chunks of that shape
+ * (`chat.completion.chunk`) join one sequence per id and choice, final at a finish_reason. A choice in the usual `content` shape is
  * read as such, so a response mixing both is whole.
  */
 export const togetherAdapter: FormatAdapter = {
   name: 'together',
-  description: 'Chat Completions responses with Completions-style logprobs arrays in each choice (Together AI)',
+  description: 'Chat Completions responses and chunks with Completions-style logprobs arrays in each choice (Together AI)',
 
   detect(record: unknown): boolean {
-    if (!looksLikeChatCompletion(record)) return false;
+    if (!looksLikeChatCompletion(record) && !looksLikeChatChunk(record)) return false;
     const logprobs = firstChoice(record)?.logprobs;
     return isRecord(logprobs) && Array.isArray(logprobs.token_logprobs);
   },
@@ -37,14 +40,17 @@ export const togetherAdapter: FormatAdapter = {
   decode(record: unknown, context: DecodeContext): ScoredItem[] {
     if (!isRecord(record)) throw new RecordError('INVALID_RECORD', `a chat completion must be an object, got ${describe(record)}`);
     const base = recordId(record.id, context.fallbackId);
+    const chunk = looksLikeChatChunk(record);
     const items: ScoredItem[] = [];
     forEachChoice(record, '', (choice, index, path) => {
       const logprobs = choice.logprobs;
       const id = sequenceIdFor(base, index);
+      // A streamed chunk's choice ends its sequence only with a finish_reason, as in openai-chat-chunk.
+      const final = chunk ? finishedChoice(choice) : true;
       items.push(
         isRecord(logprobs) && 'token_logprobs' in logprobs
-          ? completionLogprobsToBatch(logprobs, id, 'completion', true, `${path}.logprobs`, 0, context.detail)
-          : chatLogprobsToBatch(logprobs, id, true, `${path}.logprobs`, context.detail),
+          ? completionLogprobsToBatch(logprobs, id, 'completion', final, `${path}.logprobs`, 0, context.detail)
+          : chatLogprobsToBatch(logprobs, id, final, `${path}.logprobs`, context.detail),
       );
     });
     return items;

@@ -59,6 +59,8 @@ describe('gemini adapter', () => {
   it('makes a candidate with avgLogprobs but no logprobsResult a bad record that says how to ask', () => {
     const record = response([{ content: { parts: [{ text: 'x' }] }, finishReason: 'STOP', avgLogprobs: -0.3 }]);
     expectRecordError(() => geminiAdapter.decode(record, ctx), 'INVALID_RECORD', /avgLogprobs but no logprobsResult.*responseLogprobs: true/);
+    const summed = response([{ finishReason: 'STOP', logprobsResult: { logProbabilitySum: -2.5 } }]);
+    expectRecordError(() => geminiAdapter.decode(summed, ctx), 'INVALID_RECORD', /logProbabilitySum -2.5 but no chosenCandidates/);
   });
 
   it('rejects a positive logProbability and a topCandidates list of another length', () => {

@@ -25,7 +25,8 @@ describe('openai-responses-events adapter', () => {
 
   it('does not count output_text.done or response.completed a second time', () => {
     const lp = [{ token: 'a', logprob: -0.5 }];
-    expect(openAiResponsesEventsAdapter.decode({ type: 'response.output_text.done', item_id: 'm', text: 'a', logprobs: lp }, ctx)).toEqual([]);
+    const [textDone] = asTokenBatches(openAiResponsesEventsAdapter.decode({ type: 'response.output_text.done', item_id: 'm', text: 'a', logprobs: lp }, ctx));
+    expect([textDone?.sequenceId, textDone?.logprobs.length, textDone?.final]).toEqual(['m', 0, false]);
     const completed = { type: 'response.completed', response: { id: 'r', object: 'response', output: [{ id: 'm', type: 'message', content: [{ type: 'output_text', logprobs: lp }] }] } };
     expect(openAiResponsesEventsAdapter.detect(completed)).toBe(true);
     expect(openAiResponsesEventsAdapter.decode(completed, ctx)).toEqual([]);
@@ -39,15 +40,21 @@ describe('openai-responses-events adapter', () => {
   });
 
   const fixture = sharedFixture('providers/openai-responses-stream.jsonl', 'openai-responses-events: the real stream');
-  it.skipIf(!fixture.present)('the real gpt-4.1-nano stream: one token from the delta, nothing from the 8 other events', () => {
+  it.skipIf(!fixture.present)('the real gpt-4.1-nano stream: one token from the delta, none from the 8 other events', () => {
     const lines = readFileSync(fixture.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
     const batches = lines.flatMap((l) => asTokenBatches(openAiResponsesEventsAdapter.decode(l, ctx)));
+    const msg = 'msg_689cec4d46448195905a27fb9e12ff670f92af1765dd5aad';
+    // created, in_progress: nothing; item added, part added: open; delta: 1 token; text done, part done: open; item done: closes; completed: nothing
     expect(batches.map((b) => [b.sequenceId, b.logprobs.length, b.final])).toEqual([
-      ['msg_689cec4d46448195905a27fb9e12ff670f92af1765dd5aad', 1, false],
-      ['msg_689cec4d46448195905a27fb9e12ff670f92af1765dd5aad', 0, true],
+      [msg, 0, false],
+      [msg, 0, false],
+      [msg, 1, false],
+      [msg, 0, false],
+      [msg, 0, false],
+      [msg, 0, true],
     ]);
-    expect(batches[0]?.logprobs[0]).toBe(-2.9266366958618164);
-    expect(batches[0]?.topK?.k[0]).toBe(5);
+    expect(batches[2]?.logprobs[0]).toBe(-2.9266366958618164);
+    expect(batches[2]?.topK?.k[0]).toBe(5);
   });
 
   it('never throws anything but a RecordError', () => {

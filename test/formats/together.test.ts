@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { openAiChatChunkAdapter } from '../../src/formats/openai-chat-chunk.js';
 import { openAiChatAdapter } from '../../src/formats/openai-chat.js';
 import { togetherAdapter } from '../../src/formats/together.js';
 import { asTokenBatches } from '../helpers/as-token-batches.js';
@@ -32,6 +33,21 @@ describe('together adapter', () => {
   it('forced as openai-chat, the record is bad with the reason, never 0 tokens', () => {
     expectRecordError(() => openAiChatAdapter.decode(record, ctx), 'INVALID_RECORD', /choices\[0\]\.logprobs has `tokens`\/`token_logprobs` arrays; this is the completions shape/);
     expectRecordError(() => openAiChatAdapter.decode(together({ values: [-1] }), ctx), 'INVALID_RECORD', /choices\[0\]\.logprobs has neither content nor refusal \(keys: values\)/);
+  });
+
+  it('joins streamed chunks of that shape per id and choice, final at the finish_reason', () => {
+    const chunk = (token: string, lp: number, finish: string | null) => ({
+      id: 'nr-s',
+      object: 'chat.completion.chunk',
+      choices: [{ index: 0, delta: { content: token }, logprobs: { tokens: [token], token_logprobs: [lp] }, finish_reason: finish }],
+    });
+    expect(togetherAdapter.detect(chunk('a', -1, null))).toBe(true);
+    expect(openAiChatChunkAdapter.detect(chunk('a', -1, null))).toBe(false);
+    const batches = [chunk('a', -1, null), chunk('b', -2, 'stop')].flatMap((c) => asTokenBatches(togetherAdapter.decode(c, ctx)));
+    expect(batches.map((b) => [b.sequenceId, [...b.logprobs], b.final])).toEqual([
+      ['nr-s', [-1], false],
+      ['nr-s', [-2], true],
+    ]);
   });
 
   it('rejects arrays of different lengths', () => {
