@@ -1,6 +1,6 @@
 import type { AuditReport, AuditSection } from './audit-report.js';
 import { markdownCell as cell } from '../reports/markdown-cell.js';
-import { count, num, place } from './format-number.js';
+import { count, place, significantFigure as num } from '../reports/figure-format.js';
 
 /** The audit as Markdown (for a PR comment or a wiki): object → string, no I/O. */
 export function renderAuditMarkdown(report: AuditReport): string {

@@ -1,6 +1,6 @@
 import type { BadRecord } from '../aggregate/corpus-accumulator.js';
 import type { TokenMetrics } from '../aggregate/token-stats.js';
-import { XENT_VERSION } from '../reports/report.js';
+import { XENT_VERSION } from '../version.js';
 import type { AnomalyExample, AnomalyKind } from './anomaly-log.js';
 import type { AuditAccumulator } from './audit-accumulator.js';
 import type { AuditGroup } from './audit-group.js';

@@ -1,5 +1,5 @@
 import type { AuditReport, AuditSection } from './audit-report.js';
-import { count, num, place } from './format-number.js';
+import { count, place, significantFigure as num } from '../reports/figure-format.js';
 
 /** The human audit report: object → string, no I/O. */
 export function renderAuditText(report: AuditReport, options: { color: boolean } = { color: false }): string {

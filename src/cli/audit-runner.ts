@@ -6,7 +6,7 @@ import type { RankMetric } from '../audit/sequence-scores.js';
 import { checkThresholds, type Thresholds } from '../audit/thresholds.js';
 import { type DocumentOutput, openDeadLetters, writeOutputs } from '../audit/write-output.js';
 import { deadLetterLine } from '../formats/dead-letter.js';
-import { renderAuditPage } from '../reports/html/audit-page.js';
+import { renderAuditPage } from '../audit/audit-page.js';
 import { toJson } from '../reports/json-report.js';
 import { finishRun } from './finish-run.js';
 import type { InputSettings } from './input-settings.js';

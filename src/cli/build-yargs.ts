@@ -1,6 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { formatNames } from '../formats/registry.js';
-import { XENT_VERSION } from '../reports/report.js';
+import { XENT_VERSION } from '../version.js';
 import * as audit from './audit-command.js';
 import * as compare from './compare-command.js';
 import * as merge from './merge-command.js';

@@ -3,7 +3,7 @@ import { compareFiles } from '../compare/compare-files.js';
 import type { CompareReport } from '../compare/compare-report.js';
 import { renderCompareText } from '../compare/compare-text-report.js';
 import { deadLetterLine } from '../formats/dead-letter.js';
-import { renderComparePage } from '../reports/html/compare-page.js';
+import { renderComparePage } from '../compare/compare-page.js';
 import { toJson } from '../reports/json-report.js';
 import { finishRun } from './finish-run.js';
 import type { InputSettings } from './input-settings.js';

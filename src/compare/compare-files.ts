@@ -13,7 +13,7 @@ import type { Segment } from '../formats/scored-batch.js';
 import { adapterByName } from '../formats/registry.js';
 import { ExactSum } from '../math/exact-sum.js';
 import { PairedBootstrap } from '../math/paired-bootstrap.js';
-import { XENT_VERSION } from '../reports/report.js';
+import { XENT_VERSION } from '../version.js';
 import { expandInputs } from '../streams/expand-inputs.js';
 import type { Framing } from '../streams/open-input.js';
 import type { ChangedSequence, CompareReport, CompareSide } from './compare-report.js';

@@ -1,4 +1,4 @@
-import { count, num, place } from '../audit/format-number.js';
+import { count, place, significantFigure as num } from '../reports/figure-format.js';
 import { markdownCell } from '../reports/markdown-cell.js';
 import type { CompareReport } from './compare-report.js';
 

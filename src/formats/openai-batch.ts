@@ -5,13 +5,11 @@ import {
   decodeChatResponse,
   decodeCompletionResponse,
   type Detail,
-  isRecord,
-  type JsonObject,
   looksLikeChatChunk,
   looksLikeChatCompletion,
   looksLikeCompletion,
-  recordId,
 } from './openai-logprobs.js';
+import { isRecord, type JsonObject, recordId } from './record-fields.js';
 import type { ScoredItem } from './scored-batch.js';
 import { describe } from './token-batch-builder.js';
 import { decodeVllmResponse, hasPromptLogprobs } from './vllm.js';

@@ -1,6 +1,7 @@
 import type { DecodeContext, FormatAdapter } from './adapter.js';
 import { RecordError } from '../errors.js';
-import { decodeChatChunk, isRecord, looksLikeChatChunk, recordId } from './openai-logprobs.js';
+import { decodeChatChunk, looksLikeChatChunk } from './openai-logprobs.js';
+import { isRecord, recordId } from './record-fields.js';
 import type { ScoredItem } from './scored-batch.js';
 import { togetherAdapter } from './together.js';
 import { describe } from './token-batch-builder.js';

@@ -1,6 +1,7 @@
 import type { DecodeContext, FormatAdapter } from './adapter.js';
 import { RecordError } from '../errors.js';
-import { decodeChatResponse, isRecord, looksLikeChatCompletion, recordId } from './openai-logprobs.js';
+import { decodeChatResponse, looksLikeChatCompletion } from './openai-logprobs.js';
+import { isRecord, recordId } from './record-fields.js';
 import { looksLikeStrippedChatDump } from './chat-dump-shape.js';
 import { togetherAdapter } from './together.js';
 import type { ScoredItem } from './scored-batch.js';

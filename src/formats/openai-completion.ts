@@ -1,6 +1,7 @@
 import type { DecodeContext, FormatAdapter } from './adapter.js';
 import { RecordError } from '../errors.js';
-import { decodeCompletionResponse, firstChoice, isRecord, looksLikeCompletion, recordId } from './openai-logprobs.js';
+import { decodeCompletionResponse, firstChoice, looksLikeCompletion } from './openai-logprobs.js';
+import { isRecord, recordId } from './record-fields.js';
 import type { ScoredItem } from './scored-batch.js';
 import { describe } from './token-batch-builder.js';
 

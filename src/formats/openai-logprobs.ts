@@ -11,10 +11,9 @@
 import { RecordError } from '../errors.js';
 import { unreadableChatLogprobs } from './chat-dump-shape.js';
 import type { DecodeContext } from './adapter.js';
+import { isRecord, type JsonObject } from './record-fields.js';
 import type { ScoredItem, Segment, TokenBatch } from './scored-batch.js';
 import { describe, TokenBatchBuilder } from './token-batch-builder.js';
-
-export type JsonObject = Record<string, unknown>;
 
 /** DecodeContext.detail, passed down: 'full' keeps each token's alternatives (text and logprob). */
 export type Detail = DecodeContext['detail'];
@@ -24,17 +23,6 @@ export function detailedBuilder(sequenceId: string, segment: Segment, capacity: 
   const builder = new TokenBatchBuilder(sequenceId, segment, capacity, what);
   if (detail === 'full') builder.keepAlternatives();
   return builder;
-}
-
-export function isRecord(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The record's own id when usable (a non-empty string, or a finite number), else the fallback. */
-export function recordId(id: unknown, fallbackId: string): string {
-  if (typeof id === 'string' && id.length > 0) return id;
-  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
-  return fallbackId;
 }
 
 /** `id` for choice 0, `id#index` for the others. */

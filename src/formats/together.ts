@@ -8,10 +8,9 @@ import {
   forEachChoice,
   looksLikeChatChunk,
   looksLikeChatCompletion,
-  recordId,
   sequenceIdFor,
 } from './openai-logprobs.js';
-import { isRecord } from './record-fields.js';
+import { isRecord, recordId } from './record-fields.js';
 import type { ScoredItem } from './scored-batch.js';
 import { describe } from './token-batch-builder.js';
 

@@ -23,14 +23,12 @@ import {
   type Detail,
   detailedBuilder,
   forEachChoice,
-  isRecord,
-  type JsonObject,
   logprobAt,
   looksLikeChatChunk,
   looksLikeChatCompletion,
-  recordId,
   sequenceIdFor,
 } from './openai-logprobs.js';
+import { isRecord, type JsonObject, recordId } from './record-fields.js';
 import type { ScoredItem, TokenBatch } from './scored-batch.js';
 import { describe } from './token-batch-builder.js';
 

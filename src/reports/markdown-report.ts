@@ -2,7 +2,7 @@ import type { CorpusMetrics } from '../aggregate/corpus-accumulator.js';
 import type { TokenMetrics } from '../aggregate/token-stats.js';
 import { markdownCell as cell } from './markdown-cell.js';
 import type { Report } from './report.js';
-import { count, num, where } from './report-figures.js';
+import { count, fixedFigure as num, where } from './figure-format.js';
 
 /**
  * The report as Markdown, for a PR comment, a wiki page or a job summary: the text report's

@@ -1,5 +1,6 @@
 import type { Evaluation, FileFigures } from '../aggregate/evaluation.js';
 import type { CorpusSnapshot, SequenceFigures } from '../aggregate/corpus-accumulator.js';
+import { XENT_VERSION } from '../version.js';
 
 export interface ReportOptionsEcho {
   segment: string;
@@ -17,8 +18,6 @@ export interface Report extends CorpusSnapshot {
   /** Plain-language remarks on what was counted apart (sentinels, unscored tokens, overflow…). */
   notes: string[];
 }
-
-export const XENT_VERSION = '0.1.0';
 
 export function buildReport(evaluation: Evaluation): Report {
   const snapshot = evaluation.corpus().snapshot();

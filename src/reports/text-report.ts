@@ -1,7 +1,7 @@
 import type { CorpusMetrics } from '../aggregate/corpus-accumulator.js';
 import type { TokenMetrics } from '../aggregate/token-stats.js';
 import type { Report } from './report.js';
-import { count, num, where } from './report-figures.js';
+import { count, fixedFigure as num, where } from './figure-format.js';
 
 export interface TextReportOptions {
   /** ANSI bold/dim; the CLI turns it off for pipes and when NO_COLOR is set. */

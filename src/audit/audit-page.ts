@@ -1,8 +1,8 @@
-import type { AuditReport, AuditSection } from '../../audit/audit-report.js';
-import { count, num, place } from '../../audit/format-number.js';
-import { escapeHtml } from './escape-html.js';
-import { pageShell } from './page-shell.js';
-import { barChart, lineChart } from './svg-charts.js';
+import type { AuditReport, AuditSection } from './audit-report.js';
+import { count, place, significantFigure as num } from '../reports/figure-format.js';
+import { escapeHtml } from '../reports/html/escape-html.js';
+import { pageShell } from '../reports/html/page-shell.js';
+import { barChart, lineChart } from '../reports/html/svg-charts.js';
 import { heatLegend, tokenHeatmap } from './token-heatmap.js';
 
 /** The audit as one self-contained HTML page (see pageShell): object → string, no I/O. */

@@ -1,5 +1,5 @@
-import type { TokenDetail } from '../../audit/sequence-scores.js';
-import { escapeHtml } from './escape-html.js';
+import type { TokenDetail } from './sequence-scores.js';
+import { escapeHtml } from '../reports/html/escape-html.js';
 
 /**
  * A sequence's text with each token coloured by its surprise (−ln p): white at 0, deep red at

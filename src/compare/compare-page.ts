@@ -1,8 +1,8 @@
-import { count, num, place } from '../../audit/format-number.js';
-import type { CompareReport } from '../../compare/compare-report.js';
-import { escapeHtml } from './escape-html.js';
-import { pageShell } from './page-shell.js';
-import { barChart } from './svg-charts.js';
+import { count, place, significantFigure as num } from '../reports/figure-format.js';
+import type { CompareReport } from './compare-report.js';
+import { escapeHtml } from '../reports/html/escape-html.js';
+import { pageShell } from '../reports/html/page-shell.js';
+import { barChart } from '../reports/html/svg-charts.js';
 
 /** The comparison as one self-contained HTML page: object → string, no I/O. */
 export function renderComparePage(r: CompareReport): string {

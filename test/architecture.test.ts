@@ -1,0 +1,125 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  folderEdges,
+  folderLoops,
+  forbiddenImports,
+  importGraph,
+  importSpecifiers,
+  type ImportEdge,
+  type ImportRule,
+} from './helpers/import-graph.js';
+
+/** The rule of what may import what (ARCHITECTURE.md, "What may import what"). */
+const PURE_LAYERS = new Set(['math', 'formats', 'records']);
+const RULES: ImportRule[] = [
+  {
+    name: 'math, formats and records are pure: no node:*',
+    from: (layer) => PURE_LAYERS.has(layer),
+    forbids: (_target, layer) => layer === 'node:',
+  },
+  {
+    name: 'math imports no other part of xent',
+    from: (layer) => layer === 'math',
+    forbids: (_target, layer) => layer !== 'math' && layer !== 'node:',
+  },
+  {
+    name: 'records import nothing from streams/',
+    from: (layer) => layer === 'records',
+    forbids: (_target, layer) => layer === 'streams',
+  },
+  {
+    name: 'only cli/ imports cli/',
+    from: (layer) => layer !== 'cli',
+    forbids: (_target, layer) => layer === 'cli',
+  },
+];
+
+/**
+ * Folder loops that stand and are accepted, each with its reason. Empty: every loop found so far has been removed.
+ * An entry is written as folderLoops() prints it, e.g. 'audit ↔ reports'.
+ */
+const ALLOWED_LOOPS: string[] = [];
+
+const SRC = fileURLToPath(new URL('../src', import.meta.url));
+
+describe('the import rules of src/', () => {
+  const graph = importGraph(SRC);
+
+  it('reads the real graph (a checker that finds no imports would pass anything)', () => {
+    expect(graph.length).toBeGreaterThan(200);
+    expect(folderEdges(graph)).toContain('cli -> audit');
+    expect(folderEdges(graph)).toContain('records -> formats');
+  });
+
+  it('has no forbidden import', () => {
+    expect(forbiddenImports(graph, RULES)).toEqual([]);
+  });
+
+  it('has no two folders importing each other, directly or round a loop', () => {
+    expect(folderLoops(graph).filter((loop) => !ALLOWED_LOOPS.includes(loop))).toEqual([]);
+  });
+});
+
+describe('the import checker, on a synthetic graph', () => {
+  const edge = (from: string, to: string): ImportEdge => ({ from, to, local: to.includes('/') && !to.startsWith('node:') });
+
+  it('finds node:* in a pure layer, records importing streams and anything importing cli', () => {
+    const graph = [
+      edge('records/line-scorer.ts', 'node:fs'),
+      edge('formats/vllm.ts', 'node:stream'),
+      edge('records/line-scorer.ts', 'streams/open-input.js'),
+      edge('audit/audit-files.ts', 'cli/exit-codes.js'),
+      edge('evaluate.ts', 'cli/usage-error.js'),
+      edge('math/metrics.ts', 'formats/adapter.js'),
+    ];
+    expect(forbiddenImports(graph, RULES)).toEqual([
+      'records/line-scorer.ts imports node:fs (math, formats and records are pure: no node:*)',
+      'formats/vllm.ts imports node:stream (math, formats and records are pure: no node:*)',
+      'records/line-scorer.ts imports streams/open-input.js (records import nothing from streams/)',
+      'audit/audit-files.ts imports cli/exit-codes.js (only cli/ imports cli/)',
+      'evaluate.ts imports cli/usage-error.js (only cli/ imports cli/)',
+      'math/metrics.ts imports formats/adapter.js (math imports no other part of xent)',
+    ]);
+  });
+
+  it('lets the allowed imports through', () => {
+    const graph = [
+      edge('cli/audit-runner.ts', 'audit/audit-files.js'),
+      edge('cli/bin.ts', 'cli/build-yargs.js'),
+      edge('streams/open-input.ts', 'node:fs'),
+      edge('streams/record-decoder.ts', 'records/line-scorer.js'),
+      edge('formats/vllm.ts', 'stream-json'),
+      edge('math/metrics.ts', 'math/exact-sum.js'),
+    ];
+    expect(forbiddenImports(graph, RULES)).toEqual([]);
+    expect(folderLoops(graph)).toEqual([]);
+  });
+
+  it('finds a two-folder loop and a longer one, but not imports inside one folder', () => {
+    const graph = [
+      edge('audit/a.ts', 'reports/r.js'),
+      edge('reports/r.ts', 'audit/b.js'),
+      edge('fast/f.ts', 'streams/s.js'),
+      edge('streams/s.ts', 'records/r.js'),
+      edge('records/r.ts', 'fast/g.js'),
+      edge('math/m.ts', 'math/n.js'),
+      edge('watch/w.ts', 'math/m.js'),
+    ];
+    expect(folderLoops(graph)).toEqual(['audit ↔ reports', 'fast ↔ records ↔ streams']);
+  });
+
+  it('reads static, type-only, re-exported and dynamic imports, and ignores comments', () => {
+    const source = [
+      "import { a } from './a.js';",
+      "import type { B } from '../b/b.js';",
+      "export { c } from './c.js';",
+      "const d = await import('./d.js');",
+      "import {\n  e,\n  f,\n} from 'node:fs';",
+      "// import { g } from '../cli/g.js';",
+      "/* import h from '../cli/h.js'; */",
+      "const text = \"import i from '../cli/i.js'\";",
+    ].join('\n');
+    expect(importSpecifiers(source).sort()).toEqual(['../b/b.js', './a.js', './c.js', './d.js', 'node:fs']);
+  });
+});
