@@ -47,10 +47,11 @@ export async function runWorker(broker: Broker, options: WorkerOptions): Promise
       let busy = false;
       for (const job of jobs) {
         if (stopping) break;
-        const consumer = await jobConsumer(broker, job);
-        if (consumer === undefined) continue;
         let msg: JsMsg | null;
+        let consumer;
         try {
+          consumer = await jobConsumer(broker, job);
+          if (consumer === undefined) continue;
           msg = await consumer.next({ expires: FETCH_WAIT_MS });
         } catch (error) {
           options.log(`xent worker: ${job}: waiting for the broker (${describe(error)})`);
