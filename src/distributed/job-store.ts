@@ -60,12 +60,16 @@ export async function writeManifest(kv: KV, manifest: JobManifest): Promise<void
   await kv.put(MANIFEST_KEY, gzipSync(JSON.stringify(manifest)));
 }
 
-/** The job's task consumer, or undefined when the job's stream is gone (purged). */
+/**
+ * The job's task consumer, or undefined when the job's stream or consumer is gone (purged). Other
+ * failures (the broker restarting) are thrown: a worker must not take them for "no work left".
+ */
 export async function jobConsumer(broker: Broker, job: string): Promise<Consumer | undefined> {
   try {
     return await broker.js.consumers.get(jobStream(job), WORKERS);
-  } catch {
-    return undefined;
+  } catch (error) {
+    if (/not found/i.test((error as Error).message)) return undefined;
+    throw error;
   }
 }
 

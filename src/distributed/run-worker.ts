@@ -47,10 +47,20 @@ export async function runWorker(broker: Broker, options: WorkerOptions): Promise
       let busy = false;
       for (const job of jobs) {
         if (stopping) break;
-        const consumer = await jobConsumer(broker, job);
-        if (consumer === undefined) continue;
         let msg: JsMsg | null;
+        let consumer;
         try {
+          consumer = await jobConsumer(broker, job);
+          if (consumer === undefined) continue;
+          if (options.untilIdle) {
+            // Ask first: a pull on an empty queue would wait out its whole expiry before saying so.
+            const info = await consumer.info();
+            if (info.num_pending === 0) {
+              if (info.num_ack_pending > 0) busy = true;
+              if (info.num_ack_pending > 0) await sleep(200);
+              continue;
+            }
+          }
           msg = await consumer.next({ expires: FETCH_WAIT_MS });
         } catch (error) {
           options.log(`xent worker: ${job}: waiting for the broker (${describe(error)})`);

@@ -1,5 +1,6 @@
 // npm run bench [-- --mb 100 --runs 3 --shapes openai,flat --readers baseline,split,xent,xent2,auto,audit-html,python,jq
 //                  --memory 100,1000,3000 --startup 10]
+// npm run bench -- --distributed [--mb 300 --shapes flat --runs 1]: see distributed.mjs
 // Generates seeded workloads (or reuses them in .xent-bench/), runs every reader on the same file
 // in turn, round after round (so that a slow minute of a shared machine hits them all alike), and
 // prints, per shape, the median MB/s, tokens/s, peak RSS and speed relative to the strongest plain
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     readers: { type: 'string', default: 'baseline,split,xent,xent2,auto,audit-html,python,jq' },
     memory: { type: 'string', default: '' },
     startup: { type: 'string', default: '10' },
+    distributed: { type: 'boolean', default: false },
     dir: { type: 'string', default: join(root, '.xent-bench') },
   },
 });
@@ -37,6 +39,8 @@ const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`Expected \`--runs\` to be an integer from 1 and up, got ${values.runs}`);
 mkdirSync(values.dir, { recursive: true });
 const bin = join(root, 'dist', 'cli', 'bin.js');
+// --distributed: xent report against submit/worker/collect on a local nats-server (see distributed.mjs).
+const distributed = values.distributed ? await import('./distributed.mjs') : undefined;
 const rssHook = join(here, 'max-rss.mjs');
 
 const has = (command) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
@@ -95,6 +99,14 @@ async function workload(shape, mb) {
 
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
 console.log(`median of ${runs} alternating runs; files read from the page cache`);
+if (distributed !== undefined) {
+  for (const shape of values.shapes.split(',')) {
+    const path = await workload(shape, Number(values.mb));
+    spawnSync('cat', [path], { stdio: 'ignore' });
+    await distributed.benchDistributed({ bin, path, mb: statSync(path).size / 1e6, runs });
+  }
+  process.exit(0);
+}
 const rows = [];
 for (const shape of values.shapes.split(',')) {
   const path = await workload(shape, Number(values.mb));
