@@ -47,6 +47,8 @@ export class FollowedFiles {
   /** What retired files counted, merged. */
   retired: CorpusAccumulator;
   retiredFiles = 0;
+  /** Counts changes to which file is which (truncation, replacement, adoption): each must be committed at once. */
+  changes = 0;
   readonly patterns: GlobPattern[];
   private readonly pending = new Map<string, number>();
   private readonly watchers: FSWatcher[] = [];
@@ -161,6 +163,7 @@ export class FollowedFiles {
         );
         if (file === undefined) continue;
         copyOf.frozen = 'adopted';
+        this.changes++;
         this.files.splice(this.files.indexOf(copyOf), 1);
         this.files.push(file);
         continue;
@@ -227,6 +230,7 @@ export class FollowedFiles {
    */
   async restartTruncated(file: TailedFile, path: string | undefined = file.path): Promise<void> {
     await file.freeze('truncated');
+    this.changes++;
     if (path === undefined) return;
     const info = await stat(path).catch(() => undefined);
     if (info === undefined || info.dev !== file.dev || info.ino !== file.ino) return;
