@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState } from '../aggregate/corpus-accumulator.js';
-import { stillHolds } from './file-fingerprint.js';
+import { HEAD_BYTES, readRange, stillHolds } from './file-fingerprint.js';
 import { GlobPattern } from './glob-pattern.js';
 import { restoreFiles } from './restore-files.js';
 import { TailedFile, type TailedFileState } from './tailed-file.js';
@@ -50,7 +50,8 @@ export class FollowedFiles {
   /** Counts changes to which file is which (truncation, replacement, adoption): each must be committed at once. */
   changes = 0;
   readonly patterns: GlobPattern[];
-  private readonly pending = new Map<string, number>();
+  /** New files not yet taken up, maybe copies being written: since when each has not grown, and its size then. */
+  private readonly pending = new Map<string, { since: number; size: number }>();
   private readonly watchers: FSWatcher[] = [];
 
   constructor(private readonly options: FollowedFilesOptions) {
@@ -197,15 +198,25 @@ export class FollowedFiles {
    * Whether a new file holds, up to some followed file's committed offset, exactly what was
    * counted from that file. If the original was truncated, the new file is its continuation;
    * if the original is still intact, it may be a copy about to be truncated (copy-truncate), so
-   * it waits `copyGraceMs` before being read as a file of its own.
+   * it waits `copyGraceMs` before being read as a file of its own. A file shorter than that
+   * offset whose bytes agree with a followed file's head may be such a copy still being written
+   * (a big log, a slow disk): it waits as long as it grows, and `copyGraceMs` after. An empty
+   * file is never taken up as a file of its own before it holds something to tell it by.
    */
   private async copySource(path: string, size: number): Promise<TailedFile | 'wait' | undefined> {
     const handle = await open(path, 'r').catch(() => undefined);
     if (handle === undefined) return undefined;
     try {
+      if (size === 0) return 'wait';
       let live = false;
+      let prefix: Buffer | undefined;
       for (const f of this.files) {
         if (f.offset === 0 || (f.frozen !== null && f.frozen !== 'truncated')) continue;
+        if (size < f.offset) {
+          prefix ??= await readRange(handle, 0, Math.min(size, HEAD_BYTES));
+          if (f.startsLike(prefix)) live = true;
+          continue;
+        }
         if (!(await stillHolds(handle, size, f.offset, f.print))) continue;
         if (f.frozen === 'truncated') return f;
         live = true;
@@ -214,9 +225,11 @@ export class FollowedFiles {
         this.pending.delete(path);
         return undefined;
       }
-      const since = this.pending.get(path) ?? Date.now();
-      this.pending.set(path, since);
-      if (Date.now() - since < this.options.copyGraceMs) return 'wait';
+      const now = Date.now();
+      const seen = this.pending.get(path);
+      const since = seen === undefined || size !== seen.size ? now : seen.since;
+      this.pending.set(path, { since, size });
+      if (now - since < this.options.copyGraceMs) return 'wait';
       this.pending.delete(path);
       return undefined;
     } finally {

@@ -160,6 +160,20 @@ export class TailedFile {
   }
 
   /**
+   * Whether a file whose first bytes are `prefix` could be a copy of this one still being
+   * written: its bytes agree with this file's head as far as both go. Without the head's bytes
+   * (an entry restored frozen) only the committed head's hash can be compared.
+   */
+  startsLike(prefix: Buffer): boolean {
+    if (this.headBytes.length > 0) {
+      const n = Math.min(prefix.length, this.headBytes.length);
+      return prefix.subarray(0, n).equals(this.headBytes.subarray(0, n));
+    }
+    const n = this.print.headLength;
+    return n > 0 && prefix.length >= n && hashBytes(prefix.subarray(0, n)) === this.print.head;
+  }
+
+  /**
    * Whether the file still holds, up to the committed offset, what was folded in. False after
    * a truncation, or when the content was replaced in place (truncated and regrown past the
    * offset between two polls).

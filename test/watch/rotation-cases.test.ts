@@ -1,8 +1,8 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
-import { crash, expectSameTotals, oracle, start, stop, until, watcherOptions } from '../helpers/watch-harness.js';
+import { crash, expectSameTotals, oracle, recordLines, start, stop, until, watcherOptions } from '../helpers/watch-harness.js';
 
 const root = tempDir('xent-rotation-');
 let n = 0;
@@ -11,6 +11,8 @@ function scenario(): string {
   mkdirSync(dir, { recursive: true });
   return dir;
 }
+const pause = (ms: number) => new Promise((res) => setTimeout(res, ms));
+const text = (lines: string[]) => lines.map((l) => `${l}\n`).join('');
 const tokenLines = (sequence: string, count: number) =>
   Array.from({ length: count }, (_, i) => `${JSON.stringify({ sequence_id: sequence, logprob: -((i % 7) + 1) / 4, token: 'a' })}\n`).join('');
 
@@ -48,5 +50,27 @@ describe('issue 11: rotation cases against the oracle (xent report over what was
     const expected = await oracle(dir, [old, fresh]);
     await until(() => r2.watcher.corpus().tokens >= expected.corpus.tokens, 3000).catch(() => undefined);
     expectSameTotals(await stop(r2), expected);
+  });
+
+  it('case 2: a slow copy-truncate (the copy grows for longer than the copy grace) is not read as a new file', async () => {
+    const dir = scenario();
+    const a = join(dir, 'a.jsonl');
+    const old = text(recordLines(31, 300));
+    writeFileSync(a, old);
+    const r = start(watcherOptions(dir, [`${a}*`]));
+    await until(async () => (await r.watcher.status())[0]?.lag === 0);
+    const pieces = 10;
+    const step = Math.ceil(old.length / pieces);
+    for (let i = 0; i < pieces; i++) {
+      appendFileSync(`${a}.1`, old.slice(i * step, (i + 1) * step));
+      await pause(50); // 500 ms in all, past the 150 ms copy grace
+    }
+    truncateSync(a, 0);
+    const fresh = text(recordLines(32, 20, 'n'));
+    appendFileSync(a, fresh);
+    const expected = await oracle(dir, [old, fresh]);
+    await until(() => r.watcher.corpus().tokens >= expected.corpus.tokens, 2000).catch(() => undefined);
+    await pause(300); // past the copy grace: nothing more may be counted
+    expectSameTotals(await stop(r), expected);
   });
 });
