@@ -141,8 +141,9 @@ export class FollowedFiles {
         continue;
       }
       if (now === undefined) {
-        // Renamed out of the patterns or deleted: read to its end, let go once it stops growing.
-        const size = await file.size();
+        // Renamed out of the patterns or deleted: read to its end, let go once nothing about it has
+        // changed for --release-after (a writer may still append through its old handle).
+        const size = await file.noteChanges();
         if (size !== undefined && file.readPosition >= size && Date.now() - file.lastGrowth >= this.options.releaseAfterMs) {
           await file.freeze('released');
         }

@@ -30,7 +30,9 @@ export class TailedFile {
   framer: LineFramer;
   /** Bytes handed to the framer so far (committed offset + a partial line). */
   readPosition: number;
+  /** When the file last grew or changed its size, link count or mtime (a writer may still hold it). */
   lastGrowth = Date.now();
+  private lastSeen = '';
   frozen: FrozenReason | null = null;
   /** When it was frozen (ms; restored entries count from the restart). */
   frozenAt = 0;
@@ -111,6 +113,27 @@ export class TailedFile {
     if (this.handle === undefined) return undefined;
     try {
       return (await this.handle.stat()).size;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Stats the open file and notes whether its size, link count or mtime changed since the last
+   * look: a rotated file is let go only once none of them has changed for a while (a writer
+   * that still holds it may append, and a link count that moves says someone still handles it).
+   * Returns its size, undefined when it cannot be stat'ed.
+   */
+  async noteChanges(): Promise<number | undefined> {
+    if (this.handle === undefined) return undefined;
+    try {
+      const info = await this.handle.stat();
+      const seen = `${info.size}:${info.nlink}:${info.mtimeMs}`;
+      if (seen !== this.lastSeen) {
+        this.lastSeen = seen;
+        this.lastGrowth = Date.now();
+      }
+      return info.size;
     } catch {
       return undefined;
     }
