@@ -1,4 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState } from '../aggregate/corpus-accumulator.js';
 import { LineFramer, type FramedItem } from '../records/line-framer.js';
 import { HEAD_BYTES, MARKER_BYTES, hashBytes, readRange, stillHolds, type FileFingerprint } from './file-fingerprint.js';
@@ -9,6 +9,11 @@ export type FrozenReason = 'truncated' | 'gone' | 'released' | 'adopted';
 export interface TailedFileState extends FileFingerprint {
   name: string;
   path: string;
+  /**
+   * The path with every symlink resolved, as opened (absent in checkpoints of older versions):
+   * behind a switched symlink (`current.jsonl` -> `2024-05-01.jsonl`) the file is found there.
+   */
+  realPath?: string;
   dev: number;
   ino: number;
   /** Byte offset just past the last complete line folded in. */
@@ -41,6 +46,8 @@ export class TailedFile {
    * reading the file again, which could already hold new content after a truncation.
    */
   print: FileFingerprint = { headLength: 0, head: hashBytes(Buffer.alloc(0)), marker: hashBytes(Buffer.alloc(0)) };
+  /** See TailedFileState.realPath. */
+  realPath: string | undefined;
   /** The file's first bytes as read (up to HEAD_BYTES). */
   private headBytes: Buffer = Buffer.alloc(0);
   /** The last bytes read (up to MARKER_BYTES), ending at readPosition. */
@@ -74,6 +81,7 @@ export class TailedFile {
     }
     const info = await handle.stat();
     const file = new TailedFile(at.name ?? path, path, info.dev, info.ino, handle, at.offset, at.line, at.accumulator, maxLineBytes);
+    file.realPath = await realpath(path).catch(() => undefined);
     // Resuming mid-file: the bytes before the offset, read once here; a caller that resumes from a
     // checkpoint checks with intact() that they are still the ones that were counted.
     file.headBytes = await readRange(handle, 0, Math.min(HEAD_BYTES, at.offset));
@@ -95,6 +103,7 @@ export class TailedFile {
       CorpusAccumulator.fromJSON(state.accumulator, options),
       1,
     );
+    file.realPath = state.realPath;
     file.frozen = state.frozen ?? 'gone';
     file.frozenAt = Date.now();
     file.print = { headLength: state.headLength, head: state.head, marker: state.marker };
@@ -225,6 +234,7 @@ export class TailedFile {
     return {
       name: this.name,
       path: this.path,
+      ...(this.realPath === undefined ? {} : { realPath: this.realPath }),
       dev: this.dev,
       ino: this.ino,
       offset: this.offset,

@@ -1,6 +1,6 @@
-import { appendFileSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
 import { crash, expectSameTotals, oracle, recordLines, start, stop, until, watcherOptions } from '../helpers/watch-harness.js';
 
@@ -72,5 +72,33 @@ describe('issue 11: rotation cases against the oracle (xent report over what was
     await until(() => r.watcher.corpus().tokens >= expected.corpus.tokens, 2000).catch(() => undefined);
     await pause(300); // past the copy grace: nothing more may be counted
     expectSameTotals(await stop(r), expected);
+  });
+
+  it('case 4: symlink rotation, killed while the old target still has unread lines: the old target is found by its device and inode', async () => {
+    const dir = scenario();
+    mkdirSync(join(dir, 'archive'));
+    const current = join(dir, 'current.jsonl');
+    const first = join(dir, 'archive', '1.jsonl');
+    const second = join(dir, 'archive', '2.jsonl');
+    const old = text(recordLines(41, 100));
+    writeFileSync(first, old);
+    symlinkSync(first, current);
+    const r1 = start(watcherOptions(dir, [current]));
+    await until(async () => (await r1.watcher.status())[0]?.lag === 0);
+    await pause(60); // committed
+    await crash(r1);
+    // While stopped: the old target gets more lines, and the link is switched to a new file.
+    const tail = text(recordLines(42, 30, 't'));
+    appendFileSync(first, tail);
+    const fresh = text(recordLines(43, 40, 'n'));
+    writeFileSync(second, fresh);
+    symlinkSync(second, `${current}.new`);
+    renameSync(`${current}.new`, current);
+    const warnings: string[] = [];
+    const r2 = start(watcherOptions(dir, [current], { warn: (w) => warnings.push(w) }));
+    const expected = await oracle(dir, [old + tail, fresh]);
+    await until(() => r2.watcher.corpus().tokens >= expected.corpus.tokens, 2000).catch(() => undefined);
+    expectSameTotals(await stop(r2), expected);
+    expect(warnings.filter((w) => /gone/.test(w))).toEqual([]);
   });
 });
