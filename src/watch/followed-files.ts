@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState } from '../aggregate/corpus-accumulator.js';
 import { HEAD_BYTES, readRange, stillHolds } from './file-fingerprint.js';
 import { GlobPattern } from './glob-pattern.js';
+import { gzipMagic } from './gzip-magic.js';
 import { restoreFiles } from './restore-files.js';
 import { TailedFile, type TailedFileState } from './tailed-file.js';
 
@@ -53,6 +54,8 @@ export class FollowedFiles {
   /** New files not yet taken up, maybe copies being written: since when each has not grown, and its size then. */
   private readonly pending = new Map<string, { since: number; size: number }>();
   private readonly watchers: FSWatcher[] = [];
+  /** Gzip files matched by the patterns and skipped, each warned about once (by path, device and inode). */
+  private readonly skippedGzip = new Set<string>();
 
   constructor(private readonly options: FollowedFilesOptions) {
     this.patterns = options.patterns.map((p) => new GlobPattern(p));
@@ -154,6 +157,19 @@ export class FollowedFiles {
     for (const [, path] of seen) {
       const info = await stat(path).catch(() => undefined);
       if (info === undefined) continue;
+      const gzip = await gzipMagic(path);
+      if (gzip === 'unknown' && info.size > 0) continue;
+      if (gzip === true) {
+        const key = `${path}:${info.dev}:${info.ino}`;
+        if (!this.skippedGzip.has(key)) {
+          this.skippedGzip.add(key);
+          this.options.warn(
+            `${path}: a gzip file, skipped (xent watch follows text logs; a log compressed after rotation was read before it was compressed). ` +
+              'Count an archive with xent report, or narrow the pattern to leave it out.',
+          );
+        }
+        continue;
+      }
       const copyOf = await this.copySource(path, info.size);
       if (copyOf === 'wait') continue;
       if (copyOf !== undefined) {

@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync, renameSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -100,5 +101,33 @@ describe('issue 11: rotation cases against the oracle (xent report over what was
     await until(() => r2.watcher.corpus().tokens >= expected.corpus.tokens, 2000).catch(() => undefined);
     expectSameTotals(await stop(r2), expected);
     expect(warnings.filter((w) => /gone/.test(w))).toEqual([]);
+  });
+
+  it('case 8: a rotated file gzipped next to the live one is skipped with one warning, never read as junk', async () => {
+    const dir = scenario();
+    const a = join(dir, 'a.jsonl');
+    const dead = join(dir, 'dead.ndjson');
+    const old = text(recordLines(51, 80));
+    writeFileSync(a, old);
+    const warnings: string[] = [];
+    const r = start(watcherOptions(dir, [`${a}*`], { deadLetter: dead, warn: (w) => warnings.push(w) }));
+    await until(async () => (await r.watcher.status())[0]?.lag === 0);
+    const tail = text(recordLines(52, 20, 't'));
+    appendFileSync(a, tail);
+    renameSync(a, `${a}.1`);
+    const fresh = text(recordLines(53, 30, 'n'));
+    writeFileSync(a, fresh);
+    // gzip a.jsonl.1: the compressed file appears, then the plain one goes.
+    writeFileSync(`${a}.1.gz`, gzipSync(readFileSync(`${a}.1`)));
+    rmSync(`${a}.1`);
+    writeFileSync(`${a}.0.gz`, gzipSync(Buffer.from(text(recordLines(54, 10, 'z'))))); // an older archive, never followed
+    const expected = await oracle(dir, [old + tail, fresh]);
+    await until(() => r.watcher.corpus().tokens >= expected.corpus.tokens, 2000).catch(() => undefined);
+    await pause(150);
+    expectSameTotals(await stop(r), expected);
+    expect(warnings.filter((w) => /a\.jsonl\.1\.gz: a gzip file, skipped/.test(w))).toHaveLength(1);
+    expect(warnings.filter((w) => /a\.jsonl\.0\.gz: a gzip file, skipped/.test(w))).toHaveLength(1);
+    expect(() => readFileSync(dead, 'utf8')).not.toThrow();
+    expect(readFileSync(dead, 'utf8')).toBe('');
   });
 });
