@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState } from '../aggregate/corpus-accumulator.js';
 import { HEAD_BYTES, readRange, stillHolds } from './file-fingerprint.js';
 import { GlobPattern } from './glob-pattern.js';
@@ -50,6 +50,11 @@ export class FollowedFiles {
   retiredFiles = 0;
   /** Counts changes to which file is which (truncation, replacement, adoption): each must be committed at once. */
   changes = 0;
+  /**
+   * Truncations after which no copy of the file was found (see restartTruncated): lines written
+   * between the last read and the truncation may be lost. Checkpointed, so cumulative.
+   */
+  truncatedWithoutCopy = 0;
   readonly patterns: GlobPattern[];
   /** New files not yet taken up, maybe copies being written: since when each has not grown, and its size then. */
   private readonly pending = new Map<string, { since: number; size: number }>();
@@ -255,17 +260,53 @@ export class FollowedFiles {
   }
 
   /**
-   * Truncated (copy-truncate, or truncated and regrown): what was counted stays counted, frozen
-   * with this file's old content, and the file is followed again from its start.
+   * Truncated (copy-truncate, or truncated and regrown): what was counted stays counted. If a
+   * file beside it holds exactly what was counted up to the committed offset (the copy of a
+   * copy-truncate, whether the patterns match it or not), that copy carries on from the offset,
+   * so lines written after the last read and before the truncation are still read; otherwise
+   * the old content is frozen, with a warning when lines may have been lost. The file itself is
+   * followed again from its start.
    */
   async restartTruncated(file: TailedFile, path: string | undefined = file.path): Promise<void> {
-    await file.freeze('truncated');
+    const copy = await this.findCopy(file);
+    await file.freeze(copy === undefined ? 'truncated' : 'adopted');
     this.changes++;
+    if (copy !== undefined) {
+      this.files.splice(this.files.indexOf(file), 1);
+      this.files.push(copy);
+    } else if (file.offset > 0) {
+      this.truncatedWithoutCopy++;
+      this.options.warn(
+        `${file.path} was truncated and no copy of it was found beside it: lines written after byte ${file.offset} ` +
+          'before the truncation, if any, are lost. With copytruncate, keep the copy in the same directory.',
+      );
+    }
     if (path === undefined) return;
     const info = await stat(path).catch(() => undefined);
     if (info === undefined || info.dev !== file.dev || info.ino !== file.ino) return;
     const fresh = await TailedFile.open(path, { offset: 0, line: 1, accumulator: this.newAccumulator() }, this.options.maxLineBytes);
     if (fresh !== undefined) this.files.push(fresh);
+  }
+
+  /** A file beside `file`, followed by nobody, that holds what was counted from `file` up to its committed offset. */
+  private async findCopy(file: TailedFile): Promise<TailedFile | undefined> {
+    if (file.offset === 0) return undefined;
+    const dir = dirname(file.path);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const followed = new Set(this.files.map((f) => `${f.dev}:${f.ino}`));
+    for (const name of names) {
+      const path = join(dir, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info === undefined || !info.isFile() || info.size < file.offset || followed.has(`${info.dev}:${info.ino}`)) continue;
+      const handle = await open(path, 'r').catch(() => undefined);
+      if (handle === undefined) continue;
+      const same = await stillHolds(handle, info.size, file.offset, file.print).finally(() => handle.close());
+      if (!same) continue;
+      const at = { offset: file.offset, line: file.framer.nextLine, accumulator: file.accumulator, name: file.name };
+      const copy = await TailedFile.open(path, at, this.options.maxLineBytes);
+      if (copy !== undefined) return copy;
+    }
+    return undefined;
   }
 }
 

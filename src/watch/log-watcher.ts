@@ -56,6 +56,8 @@ interface CheckpointPayload {
   files: TailedFileState[];
   retired: RetiredFiles | null;
   outputs: { out: number | null; deadLetter: number | null };
+  /** See FollowedFiles.truncatedWithoutCopy (absent in older checkpoints). */
+  truncatedWithoutCopy?: number;
 }
 
 export type { FileStatus } from './followed-files.js';
@@ -65,6 +67,8 @@ export interface RollingWatchReport {
   corpus: CorpusMetrics;
   window: WindowMetrics;
   files: FileStatus[];
+  /** Truncations after which no copy of the file was found: lines may have been lost (cumulative). */
+  truncated_without_copy: number;
 }
 
 /**
@@ -112,7 +116,10 @@ export class LogWatcher {
     try {
       const restored = this.store?.load(this.options.warn);
       this.openOutputs(restored?.outputs);
-      if (restored !== undefined) await this.followed.restoreFrom(restored.files, restored.retired);
+      if (restored !== undefined) {
+        await this.followed.restoreFrom(restored.files, restored.retired);
+        this.followed.truncatedWithoutCopy = restored.truncatedWithoutCopy ?? 0;
+      }
       await this.followed.discover(restored === undefined && this.options.fromEnd);
       // Commit at once: the outputs' lengths as found, so a crash before the next commit cuts
       // back exactly what this run wrote.
@@ -187,7 +194,13 @@ export class LogWatcher {
   async rolling(): Promise<RollingWatchReport> {
     // The daemon's evaluation always has a window (options.window).
     const window = this.evaluation.windowMetrics() as WindowMetrics;
-    return { type: 'rolling', corpus: this.corpus().snapshot().corpus, window, files: await this.status() };
+    return {
+      type: 'rolling',
+      corpus: this.corpus().snapshot().corpus,
+      window,
+      files: await this.status(),
+      truncated_without_copy: this.followed.truncatedWithoutCopy,
+    };
   }
 
   /** The same content as `xent report --json` over what was folded: each file's open sequences end with it. */
@@ -278,6 +291,7 @@ export class LogWatcher {
       files: this.followed.files.map((f) => f.state()),
       retired: this.followed.retiredState(),
       outputs: { out: this.outLog?.commit() ?? null, deadLetter: this.deadLog?.commit() ?? null },
+      truncatedWithoutCopy: this.followed.truncatedWithoutCopy,
     };
     try {
       this.store.save(payload);

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -129,5 +129,53 @@ describe('issue 11: rotation cases against the oracle (xent report over what was
     expect(warnings.filter((w) => /a\.jsonl\.0\.gz: a gzip file, skipped/.test(w))).toHaveLength(1);
     expect(() => readFileSync(dead, 'utf8')).not.toThrow();
     expect(readFileSync(dead, 'utf8')).toBe('');
+  });
+
+  it('case 3: copy-truncate with a pattern that does not match the copy: the copy is found and read from the old offset', async () => {
+    const dir = scenario();
+    const a = join(dir, 'a.jsonl');
+    const old = text(recordLines(61, 80));
+    writeFileSync(a, old);
+    const warnings: string[] = [];
+    const r = start(watcherOptions(dir, [join(dir, '*.jsonl')], { warn: (w) => warnings.push(w) }));
+    await until(async () => (await r.watcher.status())[0]?.lag === 0);
+    // In one go (the watcher runs in this thread, so it cannot read in between): lines appended
+    // after its last read, then copied to a name the pattern does not match, and the file truncated.
+    const tail = text(recordLines(62, 25, 't'));
+    appendFileSync(a, tail);
+    copyFileSync(a, `${a}.1`);
+    truncateSync(a, 0);
+    const fresh = text(recordLines(63, 30, 'n'));
+    appendFileSync(a, fresh);
+    const expected = await oracle(dir, [old + tail, fresh]);
+    await until(() => r.watcher.corpus().tokens >= expected.corpus.tokens, 2000).catch(() => undefined);
+    await pause(200); // the copy is let go after --release-after; nothing more may be counted
+    expectSameTotals(await stop(r), expected);
+    expect(warnings).toEqual([]);
+  });
+
+  it('case 3: a truncation with no copy beside it is warned about and counted in the rolling line', async () => {
+    const dir = scenario();
+    mkdirSync(join(dir, 'elsewhere'));
+    const a = join(dir, 'a.jsonl');
+    writeFileSync(a, text(recordLines(64, 40)));
+    const warnings: string[] = [];
+    const rolling: number[] = [];
+    const options = watcherOptions(dir, [a], { warn: (w) => warnings.push(w), onRolling: (line) => rolling.push(line.truncated_without_copy) });
+    const r1 = start(options);
+    await until(async () => (await r1.watcher.status())[0]?.lag === 0);
+    appendFileSync(a, text(recordLines(65, 10, 't')));
+    copyFileSync(a, join(dir, 'elsewhere', 'a.jsonl.1'));
+    truncateSync(a, 0);
+    await until(() => warnings.length > 0);
+    expect(warnings[0]).toMatch(/a\.jsonl was truncated and no copy of it was found beside it: lines written after byte \d+ before the truncation, if any, are lost/);
+    await until(() => rolling.includes(1));
+    await stop(r1);
+    // Cumulative across a restart.
+    rolling.length = 0;
+    const r2 = start(options);
+    await until(() => rolling.length > 0);
+    expect(rolling[0]).toBe(1);
+    await stop(r2);
   });
 });
