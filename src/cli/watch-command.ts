@@ -16,6 +16,11 @@ export function builder(yargs: Argv) {
     .option('window', { type: 'number', default: WATCH_DEFAULTS.window, describe: 'Tokens in the rolling window' })
     .option('poll', { type: 'string', default: WATCH_DEFAULTS.poll, describe: 'Stat-poll period; fs.watch events only wake it early' })
     .option('checkpoint-interval', { type: 'string', default: WATCH_DEFAULTS.checkpointInterval, describe: 'How often the checkpoint is committed' })
+    .option('release-after', {
+      type: 'string',
+      default: WATCH_DEFAULTS.releaseAfter,
+      describe: 'Keep a file renamed out of the patterns (or deleted) open until its size, link count and mtime have not changed for this long',
+    })
     .option('from-end', { type: 'boolean', default: false, describe: 'On the first start, skip what the files already hold' })
     .option('dead-letter', { type: 'string', describe: 'Append bad records as NDJSON {file, line, offset, code, reason, raw}, each exactly once' })
     .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on /metrics (and /healthz) on this port' })
@@ -42,7 +47,7 @@ export function builder(yargs: Argv) {
 type WatchArgs = ArgumentsCamelCase<Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>>;
 
 // maxLineBytes is report's (DEFAULT_MAX_LINE_BYTES): a line report counts must not be bad under watch.
-export const WATCH_DEFAULTS = { interval: '10s', window: 10_000, poll: '1s', checkpointInterval: '5s', metricsHost: '127.0.0.1', maxLineBytes: 64 * 1024 * 1024 };
+export const WATCH_DEFAULTS = { interval: '10s', window: 10_000, poll: '1s', checkpointInterval: '5s', metricsHost: '127.0.0.1', maxLineBytes: 64 * 1024 * 1024, releaseAfter: '5m' };
 
 export function handler(io: Io, setExitCode: (code: number) => void) {
   return async (argv: WatchArgs): Promise<void> => {
@@ -58,6 +63,7 @@ export function handler(io: Io, setExitCode: (code: number) => void) {
           window: argv.window,
           poll: argv.poll,
           checkpointInterval: argv.checkpointInterval,
+          releaseAfter: argv.releaseAfter,
           fromEnd: argv.fromEnd,
           deadLetter: argv.deadLetter,
           metricsPort: argv.metricsPort,

@@ -4,6 +4,7 @@ import { parseDuration } from '../watch/duration.js';
 import { LogWatcher } from '../watch/log-watcher.js';
 import { MetricsServer } from '../watch/metrics-server.js';
 import { EXIT } from './exit-codes.js';
+import { WATCH_DEFAULTS } from './watch-command.js';
 import type { Io } from './report-runner.js';
 import { UsageError } from './usage-error.js';
 
@@ -25,6 +26,8 @@ export interface WatchSettings {
   sentinels: 'include' | 'exclude';
   vocabSize?: number;
   maxLineBytes: number;
+  /** How long a file renamed out of the patterns or deleted is kept open after it last changed ("5m"). */
+  releaseAfter?: string;
 }
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
@@ -49,7 +52,7 @@ export async function runWatch(settings: WatchSettings, io: Io): Promise<number>
     checkpointMs: duration(settings.checkpointInterval, '--checkpoint-interval'),
     window: settings.window,
     copyGraceMs: 2000,
-    releaseAfterMs: 5000,
+    releaseAfterMs: duration(settings.releaseAfter ?? WATCH_DEFAULTS.releaseAfter, '--release-after'),
     readBudget: 1024 * 1024,
     maxLineBytes: settings.maxLineBytes,
     adapter: settings.format === 'auto' ? undefined : adapterByName(settings.format),

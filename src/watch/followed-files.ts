@@ -1,9 +1,10 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState } from '../aggregate/corpus-accumulator.js';
-import { stillHolds } from './file-fingerprint.js';
+import { HEAD_BYTES, readRange, stillHolds } from './file-fingerprint.js';
 import { GlobPattern } from './glob-pattern.js';
+import { gzipMagic } from './gzip-magic.js';
 import { restoreFiles } from './restore-files.js';
 import { TailedFile, type TailedFileState } from './tailed-file.js';
 
@@ -47,9 +48,19 @@ export class FollowedFiles {
   /** What retired files counted, merged. */
   retired: CorpusAccumulator;
   retiredFiles = 0;
+  /** Counts changes to which file is which (truncation, replacement, adoption): each must be committed at once. */
+  changes = 0;
+  /**
+   * Truncations after which no copy of the file was found (see restartTruncated): lines written
+   * between the last read and the truncation may be lost. Checkpointed, so cumulative.
+   */
+  truncatedWithoutCopy = 0;
   readonly patterns: GlobPattern[];
-  private readonly pending = new Map<string, number>();
+  /** New files not yet taken up, maybe copies being written: since when each has not grown, and its size then. */
+  private readonly pending = new Map<string, { since: number; size: number }>();
   private readonly watchers: FSWatcher[] = [];
+  /** Gzip files matched by the patterns and skipped, each warned about once (by path, device and inode). */
+  private readonly skippedGzip = new Set<string>();
 
   constructor(private readonly options: FollowedFilesOptions) {
     this.patterns = options.patterns.map((p) => new GlobPattern(p));
@@ -138,8 +149,9 @@ export class FollowedFiles {
         continue;
       }
       if (now === undefined) {
-        // Renamed out of the patterns or deleted: read to its end, let go once it stops growing.
-        const size = await file.size();
+        // Renamed out of the patterns or deleted: read to its end, let go once nothing about it has
+        // changed for --release-after (a writer may still append through its old handle).
+        const size = await file.noteChanges();
         if (size !== undefined && file.readPosition >= size && Date.now() - file.lastGrowth >= this.options.releaseAfterMs) {
           await file.freeze('released');
         }
@@ -150,6 +162,19 @@ export class FollowedFiles {
     for (const [, path] of seen) {
       const info = await stat(path).catch(() => undefined);
       if (info === undefined) continue;
+      const gzip = await gzipMagic(path);
+      if (gzip === 'unknown' && info.size > 0) continue;
+      if (gzip === true) {
+        const key = `${path}:${info.dev}:${info.ino}`;
+        if (!this.skippedGzip.has(key)) {
+          this.skippedGzip.add(key);
+          this.options.warn(
+            `${path}: a gzip file, skipped (xent watch follows text logs; a log compressed after rotation was read before it was compressed). ` +
+              'Count an archive with xent report, or narrow the pattern to leave it out.',
+          );
+        }
+        continue;
+      }
       const copyOf = await this.copySource(path, info.size);
       if (copyOf === 'wait') continue;
       if (copyOf !== undefined) {
@@ -161,6 +186,7 @@ export class FollowedFiles {
         );
         if (file === undefined) continue;
         copyOf.frozen = 'adopted';
+        this.changes++;
         this.files.splice(this.files.indexOf(copyOf), 1);
         this.files.push(file);
         continue;
@@ -194,15 +220,25 @@ export class FollowedFiles {
    * Whether a new file holds, up to some followed file's committed offset, exactly what was
    * counted from that file. If the original was truncated, the new file is its continuation;
    * if the original is still intact, it may be a copy about to be truncated (copy-truncate), so
-   * it waits `copyGraceMs` before being read as a file of its own.
+   * it waits `copyGraceMs` before being read as a file of its own. A file shorter than that
+   * offset whose bytes agree with a followed file's head may be such a copy still being written
+   * (a big log, a slow disk): it waits as long as it grows, and `copyGraceMs` after. An empty
+   * file is never taken up as a file of its own before it holds something to tell it by.
    */
   private async copySource(path: string, size: number): Promise<TailedFile | 'wait' | undefined> {
     const handle = await open(path, 'r').catch(() => undefined);
     if (handle === undefined) return undefined;
     try {
+      if (size === 0) return 'wait';
       let live = false;
+      let prefix: Buffer | undefined;
       for (const f of this.files) {
         if (f.offset === 0 || (f.frozen !== null && f.frozen !== 'truncated')) continue;
+        if (size < f.offset) {
+          prefix ??= await readRange(handle, 0, Math.min(size, HEAD_BYTES));
+          if (f.startsLike(prefix)) live = true;
+          continue;
+        }
         if (!(await stillHolds(handle, size, f.offset, f.print))) continue;
         if (f.frozen === 'truncated') return f;
         live = true;
@@ -211,9 +247,11 @@ export class FollowedFiles {
         this.pending.delete(path);
         return undefined;
       }
-      const since = this.pending.get(path) ?? Date.now();
-      this.pending.set(path, since);
-      if (Date.now() - since < this.options.copyGraceMs) return 'wait';
+      const now = Date.now();
+      const seen = this.pending.get(path);
+      const since = seen === undefined || size !== seen.size ? now : seen.since;
+      this.pending.set(path, { since, size });
+      if (now - since < this.options.copyGraceMs) return 'wait';
       this.pending.delete(path);
       return undefined;
     } finally {
@@ -222,16 +260,53 @@ export class FollowedFiles {
   }
 
   /**
-   * Truncated (copy-truncate, or truncated and regrown): what was counted stays counted, frozen
-   * with this file's old content, and the file is followed again from its start.
+   * Truncated (copy-truncate, or truncated and regrown): what was counted stays counted. If a
+   * file beside it holds exactly what was counted up to the committed offset (the copy of a
+   * copy-truncate, whether the patterns match it or not), that copy carries on from the offset,
+   * so lines written after the last read and before the truncation are still read; otherwise
+   * the old content is frozen, with a warning when lines may have been lost. The file itself is
+   * followed again from its start.
    */
   async restartTruncated(file: TailedFile, path: string | undefined = file.path): Promise<void> {
-    await file.freeze('truncated');
+    const copy = await this.findCopy(file);
+    await file.freeze(copy === undefined ? 'truncated' : 'adopted');
+    this.changes++;
+    if (copy !== undefined) {
+      this.files.splice(this.files.indexOf(file), 1);
+      this.files.push(copy);
+    } else if (file.offset > 0) {
+      this.truncatedWithoutCopy++;
+      this.options.warn(
+        `${file.path} was truncated and no copy of it was found beside it: lines written after byte ${file.offset} ` +
+          'before the truncation, if any, are lost. With copytruncate, keep the copy in the same directory.',
+      );
+    }
     if (path === undefined) return;
     const info = await stat(path).catch(() => undefined);
     if (info === undefined || info.dev !== file.dev || info.ino !== file.ino) return;
     const fresh = await TailedFile.open(path, { offset: 0, line: 1, accumulator: this.newAccumulator() }, this.options.maxLineBytes);
     if (fresh !== undefined) this.files.push(fresh);
+  }
+
+  /** A file beside `file`, followed by nobody, that holds what was counted from `file` up to its committed offset. */
+  private async findCopy(file: TailedFile): Promise<TailedFile | undefined> {
+    if (file.offset === 0) return undefined;
+    const dir = dirname(file.path);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const followed = new Set(this.files.map((f) => `${f.dev}:${f.ino}`));
+    for (const name of names) {
+      const path = join(dir, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info === undefined || !info.isFile() || info.size < file.offset || followed.has(`${info.dev}:${info.ino}`)) continue;
+      const handle = await open(path, 'r').catch(() => undefined);
+      if (handle === undefined) continue;
+      const same = await stillHolds(handle, info.size, file.offset, file.print).finally(() => handle.close());
+      if (!same) continue;
+      const at = { offset: file.offset, line: file.framer.nextLine, accumulator: file.accumulator, name: file.name };
+      const copy = await TailedFile.open(path, at, this.options.maxLineBytes);
+      if (copy !== undefined) return copy;
+    }
+    return undefined;
   }
 }
 

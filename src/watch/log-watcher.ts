@@ -56,6 +56,8 @@ interface CheckpointPayload {
   files: TailedFileState[];
   retired: RetiredFiles | null;
   outputs: { out: number | null; deadLetter: number | null };
+  /** See FollowedFiles.truncatedWithoutCopy (absent in older checkpoints). */
+  truncatedWithoutCopy?: number;
 }
 
 export type { FileStatus } from './followed-files.js';
@@ -65,6 +67,8 @@ export interface RollingWatchReport {
   corpus: CorpusMetrics;
   window: WindowMetrics;
   files: FileStatus[];
+  /** Truncations after which no copy of the file was found: lines may have been lost (cumulative). */
+  truncated_without_copy: number;
 }
 
 /**
@@ -85,6 +89,11 @@ export class LogWatcher {
   private outLog: AppendLog | undefined;
   private deadLog: AppendLog | undefined;
   private droppedWarned = 0;
+  /** Lines folded since the last commit: committed as soon as the files are caught up. */
+  private uncommitted = false;
+  /** FollowedFiles.changes at the last commit. */
+  private committedChanges = 0;
+  private lastCheckpoint = 0;
   private stopping = false;
   private aborted = false;
   private wake: (() => void) | undefined;
@@ -107,14 +116,16 @@ export class LogWatcher {
     try {
       const restored = this.store?.load(this.options.warn);
       this.openOutputs(restored?.outputs);
-      if (restored !== undefined) await this.followed.restoreFrom(restored.files, restored.retired);
+      if (restored !== undefined) {
+        await this.followed.restoreFrom(restored.files, restored.retired);
+        this.followed.truncatedWithoutCopy = restored.truncatedWithoutCopy ?? 0;
+      }
       await this.followed.discover(restored === undefined && this.options.fromEnd);
       // Commit at once: the outputs' lengths as found, so a crash before the next commit cuts
       // back exactly what this run wrote.
       await this.checkpoint();
       this.followed.watchDirectories(() => this.wake?.());
       let lastRolling = Date.now();
-      let lastCheckpoint = Date.now();
       let lastPoll = Date.now();
       while (!this.stopping && !this.aborted) {
         const busy = await this.readTurn();
@@ -122,6 +133,9 @@ export class LogWatcher {
         if (now - lastPoll >= this.options.pollMs) {
           await this.followed.discover(false);
           lastPoll = now;
+          // A file truncated, replaced or adopted: commit what its old content contributed before
+          // anything of the new content is read, so no crash can leave it only in memory.
+          if (this.followed.changes !== this.committedChanges) await this.checkpoint();
         }
         if (now - lastRolling >= this.options.intervalMs) {
           const rolling = await this.rolling();
@@ -129,10 +143,10 @@ export class LogWatcher {
           this.options.onRolling?.(rolling);
           lastRolling = now;
         }
-        if (now - lastCheckpoint >= this.options.checkpointMs) {
-          await this.checkpoint();
-          lastCheckpoint = now;
-        }
+        // Periodically, and as soon as every file is caught up: a file can be truncated or replaced
+        // at any moment after it was read, and what was read from it must then already be committed.
+        const idleCommit = !busy && this.uncommitted && now - this.lastCheckpoint >= Math.min(this.options.pollMs, this.options.checkpointMs);
+        if (idleCommit || now - this.lastCheckpoint >= this.options.checkpointMs) await this.checkpoint();
         if (!busy && !this.stopping && !this.aborted) await this.sleep(Math.min(this.options.pollMs, this.options.intervalMs));
       }
       if (this.aborted) return undefined;
@@ -180,7 +194,13 @@ export class LogWatcher {
   async rolling(): Promise<RollingWatchReport> {
     // The daemon's evaluation always has a window (options.window).
     const window = this.evaluation.windowMetrics() as WindowMetrics;
-    return { type: 'rolling', corpus: this.corpus().snapshot().corpus, window, files: await this.status() };
+    return {
+      type: 'rolling',
+      corpus: this.corpus().snapshot().corpus,
+      window,
+      files: await this.status(),
+      truncated_without_copy: this.followed.truncatedWithoutCopy,
+    };
   }
 
   /** The same content as `xent report --json` over what was folded: each file's open sequences end with it. */
@@ -242,8 +262,11 @@ export class LogWatcher {
       const bytes = await file.readSome(this.options.readBudget, (item) => this.fold(file, item));
       if (bytes === 'replaced') {
         await this.followed.restartTruncated(file);
+        // Before the new content is read (see run).
+        await this.checkpoint();
         busy = true;
       } else if (bytes === this.options.readBudget) busy = true;
+      if (typeof bytes === 'number' && bytes > 0) this.uncommitted = true;
     }
     return busy;
   }
@@ -255,9 +278,12 @@ export class LogWatcher {
   /** Commits offsets, accumulators and output lengths together, atomically. */
   async checkpoint(): Promise<void> {
     this.lock?.assertHeld();
+    this.lastCheckpoint = Date.now();
+    const changes = this.followed.changes;
     if (this.store === undefined) {
       this.outLog?.flush();
       this.deadLog?.flush();
+      this.uncommitted = false;
       return;
     }
     const payload: CheckpointPayload = {
@@ -265,9 +291,12 @@ export class LogWatcher {
       files: this.followed.files.map((f) => f.state()),
       retired: this.followed.retiredState(),
       outputs: { out: this.outLog?.commit() ?? null, deadLetter: this.deadLog?.commit() ?? null },
+      truncatedWithoutCopy: this.followed.truncatedWithoutCopy,
     };
     try {
       this.store.save(payload);
+      this.uncommitted = false;
+      this.committedChanges = changes;
     } catch (error) {
       // A full disk must not lose the previous checkpoint (it is untouched) nor stop the daemon: retry next time.
       this.options.warn(`checkpoint not written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the previous one stays valid, retrying`);

@@ -1,4 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState } from '../aggregate/corpus-accumulator.js';
 import { LineFramer, type FramedItem } from '../records/line-framer.js';
 import { HEAD_BYTES, MARKER_BYTES, hashBytes, readRange, stillHolds, type FileFingerprint } from './file-fingerprint.js';
@@ -9,6 +9,11 @@ export type FrozenReason = 'truncated' | 'gone' | 'released' | 'adopted';
 export interface TailedFileState extends FileFingerprint {
   name: string;
   path: string;
+  /**
+   * The path with every symlink resolved, as opened (absent in checkpoints of older versions):
+   * behind a switched symlink (`current.jsonl` -> `2024-05-01.jsonl`) the file is found there.
+   */
+  realPath?: string;
   dev: number;
   ino: number;
   /** Byte offset just past the last complete line folded in. */
@@ -30,7 +35,9 @@ export class TailedFile {
   framer: LineFramer;
   /** Bytes handed to the framer so far (committed offset + a partial line). */
   readPosition: number;
+  /** When the file last grew or changed its size, link count or mtime (a writer may still hold it). */
   lastGrowth = Date.now();
+  private lastSeen = '';
   frozen: FrozenReason | null = null;
   /** When it was frozen (ms; restored entries count from the restart). */
   frozenAt = 0;
@@ -39,6 +46,8 @@ export class TailedFile {
    * reading the file again, which could already hold new content after a truncation.
    */
   print: FileFingerprint = { headLength: 0, head: hashBytes(Buffer.alloc(0)), marker: hashBytes(Buffer.alloc(0)) };
+  /** See TailedFileState.realPath. */
+  realPath: string | undefined;
   /** The file's first bytes as read (up to HEAD_BYTES). */
   private headBytes: Buffer = Buffer.alloc(0);
   /** The last bytes read (up to MARKER_BYTES), ending at readPosition. */
@@ -72,6 +81,7 @@ export class TailedFile {
     }
     const info = await handle.stat();
     const file = new TailedFile(at.name ?? path, path, info.dev, info.ino, handle, at.offset, at.line, at.accumulator, maxLineBytes);
+    file.realPath = await realpath(path).catch(() => undefined);
     // Resuming mid-file: the bytes before the offset, read once here; a caller that resumes from a
     // checkpoint checks with intact() that they are still the ones that were counted.
     file.headBytes = await readRange(handle, 0, Math.min(HEAD_BYTES, at.offset));
@@ -93,6 +103,7 @@ export class TailedFile {
       CorpusAccumulator.fromJSON(state.accumulator, options),
       1,
     );
+    file.realPath = state.realPath;
     file.frozen = state.frozen ?? 'gone';
     file.frozenAt = Date.now();
     file.print = { headLength: state.headLength, head: state.head, marker: state.marker };
@@ -111,6 +122,27 @@ export class TailedFile {
     if (this.handle === undefined) return undefined;
     try {
       return (await this.handle.stat()).size;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Stats the open file and notes whether its size, link count or mtime changed since the last
+   * look: a rotated file is let go only once none of them has changed for a while (a writer
+   * that still holds it may append, and a link count that moves says someone still handles it).
+   * Returns its size, undefined when it cannot be stat'ed.
+   */
+  async noteChanges(): Promise<number | undefined> {
+    if (this.handle === undefined) return undefined;
+    try {
+      const info = await this.handle.stat();
+      const seen = `${info.size}:${info.nlink}:${info.mtimeMs}`;
+      if (seen !== this.lastSeen) {
+        this.lastSeen = seen;
+        this.lastGrowth = Date.now();
+      }
+      return info.size;
     } catch {
       return undefined;
     }
@@ -160,6 +192,20 @@ export class TailedFile {
   }
 
   /**
+   * Whether a file whose first bytes are `prefix` could be a copy of this one still being
+   * written: its bytes agree with this file's head as far as both go. Without the head's bytes
+   * (an entry restored frozen) only the committed head's hash can be compared.
+   */
+  startsLike(prefix: Buffer): boolean {
+    if (this.headBytes.length > 0) {
+      const n = Math.min(prefix.length, this.headBytes.length);
+      return prefix.subarray(0, n).equals(this.headBytes.subarray(0, n));
+    }
+    const n = this.print.headLength;
+    return n > 0 && prefix.length >= n && hashBytes(prefix.subarray(0, n)) === this.print.head;
+  }
+
+  /**
    * Whether the file still holds, up to the committed offset, what was folded in. False after
    * a truncation, or when the content was replaced in place (truncated and regrown past the
    * offset between two polls).
@@ -188,6 +234,7 @@ export class TailedFile {
     return {
       name: this.name,
       path: this.path,
+      ...(this.realPath === undefined ? {} : { realPath: this.realPath }),
       dev: this.dev,
       ino: this.ino,
       offset: this.offset,

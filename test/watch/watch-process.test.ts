@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -215,5 +215,47 @@ describe('xent watch as a process', () => {
     expect(await exit).toBe(0);
     const final = lastFinal(out);
     expectSameTotals(final, expected);
+  });
+});
+
+describe('xent watch --release-after', () => {
+  /** A writer that keeps appending through its old handle after the file is renamed out of the pattern. */
+  async function renamedWhileWritten(releaseAfter: string, everyMs: number): Promise<{ final: Report; expected: Report }> {
+    const { dir, log, out, state } = scenario();
+    let written = text(recordLines(60, 50));
+    writeFileSync(log, written);
+    const d = daemon([log, '--state', state, '--out', out, ...FAST, '--release-after', releaseAfter]);
+    await waitFor(() => folded(out) > 0);
+    const fd = openSync(log, 'a');
+    renameSync(log, join(dir, 'a.rotated'));
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, everyMs));
+      const piece = text(recordLines(61 + i, 5, `w${i}`));
+      writeSync(fd, piece);
+      written += piece;
+    }
+    closeSync(fd);
+    await new Promise((r) => setTimeout(r, 300));
+    d.child.kill('SIGTERM');
+    expect(await d.exit).toBe(0);
+    return { final: lastFinal(out), expected: await oracle(dir, [written]) };
+  }
+
+  it('keeps a file renamed out of the pattern open while a writer still appends through its old handle', async () => {
+    const { final, expected } = await renamedWhileWritten('1500ms', 400);
+    expectSameTotals(final, expected);
+  });
+
+  it('control: a release-after shorter than the writer\'s period lets the file go, and its later lines are lost', async () => {
+    const { final, expected } = await renamedWhileWritten('100ms', 400);
+    expect(final.corpus.tokens).toBeLessThan(expected.corpus.tokens);
+  });
+
+  it('rejects a release-after that is not a duration', async () => {
+    const { log, state } = scenario();
+    writeFileSync(log, '');
+    const d = daemon([log, '--state', state, '--release-after', 'soon']);
+    expect(await d.exit).toBe(1);
+    expect(d.stderr()).toMatch(/--release-after/);
   });
 });
