@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState, type CorpusMetrics } from '../aggregate/corpus-accumulator.js';
+import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState, type BadRecord, type CorpusMetrics, type SequenceFigures } from '../aggregate/corpus-accumulator.js';
 import { Evaluation } from '../aggregate/evaluation.js';
 import { TokenWindow, type WindowMetrics } from '../aggregate/token-window.js';
 import type { FormatAdapter } from '../formats/adapter.js';
@@ -39,13 +39,16 @@ export interface LogWatcherOptions {
   readBudget: number;
   maxLineBytes: number;
   adapter?: FormatAdapter;
-  accumulator: Pick<AccumulatorOptions, 'segment' | 'sentinels' | 'vocabSize'>;
+  /** keepSequences hands every finished sequence to `observer` (the list is drained as it goes). */
+  accumulator: Pick<AccumulatorOptions, 'segment' | 'sentinels' | 'vocabSize'> & { keepSequences?: boolean };
   /** Where NDJSON reports go: a path (appended, length checkpointed) or a writer (stdout). */
   out: string | ((line: string) => void);
   deadLetter?: string;
   warn: (message: string) => void;
   /** Called with each rolling report (the metrics endpoint reads them). */
   onRolling?: (report: RollingWatchReport) => void;
+  /** Sees what is folded; its state is committed with the checkpoint, so its counters survive restarts. */
+  observer?: WatchObserver;
   /** For tests: fail a checkpoint write at a given point. */
   checkpointFault?: (point: CheckpointFault) => void;
 }
@@ -56,6 +59,17 @@ interface CheckpointPayload {
   /** Files let go for good, folded into one accumulator so months of rotations stay small. */
   retired: { files: number; accumulator: AccumulatorState } | null;
   outputs: { out: number | null; deadLetter: number | null };
+  observer?: unknown;
+}
+
+export interface WatchObserver {
+  /** A complete line was folded: `bytes` with its newline. */
+  lineRead(bytes: number): void;
+  badRecord(bad: BadRecord): void;
+  sequence(figures: SequenceFigures): void;
+  checkpointed(at: number, durationMs: number): void;
+  toJSON(): unknown;
+  restore(state: unknown): void;
 }
 
 export interface RollingWatchReport {
@@ -123,11 +137,14 @@ export class LogWatcher {
           this.retiredFiles = restored.retired.files;
         }
         await this.restore(restored.files);
+        if (restored.observer !== undefined) this.options.observer?.restore(restored.observer);
       }
       await this.discover(restored === undefined && this.options.fromEnd);
       // Commit at once: the outputs' lengths as found, so a crash before the next commit cuts
       // back exactly what this run wrote.
       await this.checkpoint();
+      // The restored totals are served at once, not one interval later.
+      this.options.onRolling?.(await this.rolling());
       this.watchDirectories();
       let lastRolling = Date.now();
       let lastCheckpoint = Date.now();
@@ -364,6 +381,7 @@ export class LogWatcher {
         file.frozen === 'released' || file.frozen === 'gone' || (file.frozen === 'truncated' && now - file.frozenAt >= truncatedFor);
       if (!done) continue;
       file.accumulator.finish();
+      this.drainSequences(file.accumulator);
       this.retired.merge(file.accumulator);
       this.retiredFiles++;
       this.files.splice(this.files.indexOf(file), 1);
@@ -429,11 +447,13 @@ export class LogWatcher {
   }
 
   private fold(file: TailedFile, item: FramedItem): void {
+    this.options.observer?.lineRead(item.end - item.offset);
     decodeLine(item, file.path, this.decoded);
     for (const record of this.decoded) {
       const outcome = record.kind === 'record' ? scoreRecord(record, this.options.adapter) : record;
       if (outcome.kind === 'bad') {
         file.accumulator.addBadRecord(outcome.bad);
+        this.options.observer?.badRecord(outcome.bad);
         this.deadLog?.write(
           `${toJson({ file: outcome.bad.file, line: outcome.bad.line, element: outcome.bad.element, offset: outcome.bad.offset, code: outcome.bad.code, reason: outcome.bad.reason, raw: outcome.raw })}\n`,
         );
@@ -446,6 +466,13 @@ export class LogWatcher {
       }
     }
     this.decoded.length = 0;
+    this.drainSequences(file.accumulator);
+  }
+
+  private drainSequences(accumulator: CorpusAccumulator): void {
+    if (accumulator.finished.length === 0) return;
+    for (const s of accumulator.finished) this.options.observer?.sequence(s);
+    accumulator.finished.length = 0;
   }
 
   /** Commits offsets, accumulators and output lengths together, atomically. */
@@ -461,8 +488,11 @@ export class LogWatcher {
       retired: this.retiredFiles > 0 ? { files: this.retiredFiles, accumulator: this.retired.toJSON() } : null,
       outputs: { out: this.outLog?.commit() ?? null, deadLetter: this.deadLog?.commit() ?? null },
     };
+    if (this.options.observer !== undefined) payload.observer = this.options.observer.toJSON();
     try {
+      const started = performance.now();
       this.store.save(payload);
+      this.options.observer?.checkpointed(Date.now(), performance.now() - started);
     } catch (error) {
       // A full disk must not lose the previous checkpoint (it is untouched) nor stop the daemon: retry next time.
       this.options.warn(`checkpoint not written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the previous one stays valid, retrying`);
