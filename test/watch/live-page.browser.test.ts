@@ -58,7 +58,7 @@ describe.skipIf(!available)('the live page in headless Chromium', () => {
     });
     page.on('request', (r) => requests.push(new URL(r.url()).origin));
     await page.goto(`http://127.0.0.1:${daemon.port}/`, { waitUntil: 'load' });
-    await page.waitForFunction(() => document.querySelectorAll('#worst tr').length >= 2);
+    await page.waitForFunction('document.querySelectorAll("#worst tr").length >= 2');
     const pointsAt = async () => Number(await page.locator('#points').textContent());
     const before = await pointsAt();
     const polyline = async () => (await page.locator('#ce-chart polyline.win').getAttribute('points')) ?? '';
