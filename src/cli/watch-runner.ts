@@ -1,5 +1,6 @@
 import type { FormatName } from '../formats/adapter.js';
 import { adapterByName } from '../formats/registry.js';
+import { DaemonStatus } from '../watch/daemon-status.js';
 import { parseDuration } from '../watch/duration.js';
 import { LogWatcher } from '../watch/log-watcher.js';
 import { MetricsServer } from '../watch/metrics-server.js';
@@ -42,7 +43,8 @@ export async function runWatch(settings: WatchSettings, io: Io): Promise<number>
       throw new UsageError((error as Error).message);
     }
   };
-  const metrics = settings.metricsPort === undefined ? undefined : new MetricsServer();
+  const status = settings.metricsPort === undefined ? undefined : new DaemonStatus();
+  const metrics = status === undefined ? undefined : new MetricsServer(status, Math.min(1000, duration(settings.interval, '--interval')));
   const watcher = new LogWatcher({
     patterns: settings.patterns,
     stateDir: settings.state,
@@ -56,15 +58,16 @@ export async function runWatch(settings: WatchSettings, io: Io): Promise<number>
     readBudget: 1024 * 1024,
     maxLineBytes: settings.maxLineBytes,
     adapter: settings.format === 'auto' ? undefined : adapterByName(settings.format),
-    accumulator: { segment: settings.segment, sentinels: settings.sentinels, vocabSize: settings.vocabSize },
+    accumulator: { segment: settings.segment, sentinels: settings.sentinels, vocabSize: settings.vocabSize, keepSequences: status !== undefined },
     out: settings.out ?? ((line) => io.stdout.write(line)),
     deadLetter: settings.deadLetter,
     warn: (message) => io.stderr.write(`xent watch: ${message}\n`),
-    onRolling: (report) => metrics?.update(report),
+    onRolling: (report) => status?.rolling(report),
+    observer: status,
   });
   if (metrics !== undefined) {
     const { port } = await metrics.listen(settings.metricsPort as number, settings.metricsHost);
-    io.stderr.write(`xent watch: metrics on http://${settings.metricsHost}:${port}/metrics\n`);
+    io.stderr.write(`xent watch: live page on http://${settings.metricsHost}:${port}/ and metrics on http://${settings.metricsHost}:${port}/metrics\n`);
   }
   // First SIGTERM/SIGINT/SIGHUP: stop reading, commit, final report, exit 0. A second one: exit at
   // once; the last committed checkpoint is still valid. SIGHUP (a closed terminal, or a reload

@@ -10,13 +10,15 @@ import { TailedFile, type TailedFileState } from './tailed-file.js';
 
 export interface FollowedFilesOptions {
   patterns: string[];
-  accumulator: Pick<AccumulatorOptions, 'segment' | 'sentinels' | 'vocabSize'>;
+  accumulator: Pick<AccumulatorOptions, 'segment' | 'sentinels' | 'vocabSize'> & { keepSequences?: boolean };
   maxLineBytes: number;
   /** How long a new file that looks like a copy of a live one waits for the original to be truncated (copy-truncate). */
   copyGraceMs: number;
   /** How long a rotated file that no pattern matches any more is read after it stops growing. */
   releaseAfterMs: number;
   warn: (message: string) => void;
+  /** A file's accumulator has finished, before it joins the retired one (its last sequences closed). */
+  onFinished?: (accumulator: CorpusAccumulator) => void;
 }
 
 export interface FileStatus {
@@ -210,6 +212,7 @@ export class FollowedFiles {
         file.frozen === 'released' || file.frozen === 'gone' || (file.frozen === 'truncated' && now - file.frozenAt >= truncatedFor);
       if (!done) continue;
       file.accumulator.finish();
+      this.options.onFinished?.(file.accumulator);
       this.retired.merge(file.accumulator);
       this.retiredFiles++;
       this.files.splice(this.files.indexOf(file), 1);

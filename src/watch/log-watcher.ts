@@ -1,4 +1,4 @@
-import { CorpusAccumulator, type AccumulatorOptions, type CorpusMetrics } from '../aggregate/corpus-accumulator.js';
+import { CorpusAccumulator, type AccumulatorOptions, type BadRecord, type CorpusMetrics, type SequenceFigures } from '../aggregate/corpus-accumulator.js';
 import { Evaluation } from '../aggregate/evaluation.js';
 import type { WindowMetrics } from '../aggregate/token-window.js';
 import { XentError } from '../errors.js';
@@ -40,13 +40,16 @@ export interface LogWatcherOptions {
   readBudget: number;
   maxLineBytes: number;
   adapter?: FormatAdapter;
-  accumulator: Pick<AccumulatorOptions, 'segment' | 'sentinels' | 'vocabSize'>;
+  /** keepSequences hands every finished sequence to `observer` (the list is drained as it goes). */
+  accumulator: Pick<AccumulatorOptions, 'segment' | 'sentinels' | 'vocabSize'> & { keepSequences?: boolean };
   /** Where NDJSON reports go: a path (appended, length checkpointed) or a writer (stdout). */
   out: string | ((line: string) => void);
   deadLetter?: string;
   warn: (message: string) => void;
   /** Called with each rolling report (the metrics endpoint reads them). */
   onRolling?: (report: RollingWatchReport) => void;
+  /** Sees what is folded; its state is committed with the checkpoint, so its counters survive restarts. */
+  observer?: WatchObserver;
   /** For tests: fail a checkpoint write at a given point. */
   checkpointFault?: (point: CheckpointFault) => void;
 }
@@ -58,6 +61,17 @@ interface CheckpointPayload {
   outputs: { out: number | null; deadLetter: number | null };
   /** See FollowedFiles.truncatedWithoutCopy (absent in older checkpoints). */
   truncatedWithoutCopy?: number;
+  observer?: unknown;
+}
+
+export interface WatchObserver {
+  /** A complete line was folded: `bytes` with its newline. */
+  lineRead(bytes: number): void;
+  badRecord(bad: BadRecord): void;
+  sequence(figures: SequenceFigures): void;
+  checkpointed(at: number, durationMs: number): void;
+  toJSON(): unknown;
+  restore(state: unknown): void;
 }
 
 export type { FileStatus } from './followed-files.js';
@@ -99,10 +113,15 @@ export class LogWatcher {
   private wake: (() => void) | undefined;
 
   constructor(private readonly options: LogWatcherOptions) {
-    this.followed = new FollowedFiles(options);
+    this.followed = new FollowedFiles({ ...options, onFinished: (accumulator) => this.drainSequences(accumulator) });
     this.evaluation = new Evaluation(
       { ...options.accumulator, window: options.window },
-      { onBadRecord: (bad, raw) => this.deadLog?.write(deadLetterLine(bad, raw)) },
+      {
+        onBadRecord: (bad, raw) => {
+          this.options.observer?.badRecord(bad);
+          this.deadLog?.write(deadLetterLine(bad, raw));
+        },
+      },
     );
     if (options.stateDir !== undefined) {
       this.lock = new StateLock(options.stateDir);
@@ -119,11 +138,14 @@ export class LogWatcher {
       if (restored !== undefined) {
         await this.followed.restoreFrom(restored.files, restored.retired);
         this.followed.truncatedWithoutCopy = restored.truncatedWithoutCopy ?? 0;
+        if (restored.observer !== undefined) this.options.observer?.restore(restored.observer);
       }
       await this.followed.discover(restored === undefined && this.options.fromEnd);
       // Commit at once: the outputs' lengths as found, so a crash before the next commit cuts
       // back exactly what this run wrote.
       await this.checkpoint();
+      // The restored totals are served at once, not one interval later.
+      this.options.onRolling?.(await this.rolling());
       this.followed.watchDirectories(() => this.wake?.());
       let lastRolling = Date.now();
       let lastPoll = Date.now();
@@ -272,7 +294,15 @@ export class LogWatcher {
   }
 
   private fold(file: TailedFile, item: FramedItem): void {
+    this.options.observer?.lineRead(item.end - item.offset);
     scoreFramed(item, file.path, this.options.adapter, (outcome) => this.evaluation.fold(file.accumulator, outcome));
+    this.drainSequences(file.accumulator);
+  }
+
+  private drainSequences(accumulator: CorpusAccumulator): void {
+    if (accumulator.finished.length === 0) return;
+    for (const s of accumulator.finished) this.options.observer?.sequence(s);
+    accumulator.finished.length = 0;
   }
 
   /** Commits offsets, accumulators and output lengths together, atomically. */
@@ -293,8 +323,11 @@ export class LogWatcher {
       outputs: { out: this.outLog?.commit() ?? null, deadLetter: this.deadLog?.commit() ?? null },
       truncatedWithoutCopy: this.followed.truncatedWithoutCopy,
     };
+    if (this.options.observer !== undefined) payload.observer = this.options.observer.toJSON();
     try {
+      const started = performance.now();
       this.store.save(payload);
+      this.options.observer?.checkpointed(Date.now(), performance.now() - started);
       this.uncommitted = false;
       this.committedChanges = changes;
     } catch (error) {

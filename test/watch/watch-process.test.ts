@@ -192,10 +192,30 @@ describe('xent watch as a process', () => {
       }).on('error', reject));
     expect(await fetchText('/healthz')).toBe('ok\n');
     const metrics = await fetchText('/metrics');
-    expect(metrics).toMatch(/^xent_tokens \d+/m);
+    const tokens = Number(/^xent_tokens_total (\d+)$/m.exec(metrics)?.[1]);
+    expect(tokens).toBeGreaterThan(0);
     expect(metrics).toMatch(/xent_file_lag_bytes\{file=".*a\.jsonl"\} 0/);
+    expect(metrics).toMatch(/^xent_build_info\{version="\d+\.\d+\.\d+",node="v\d+/m);
+    const bytes = Number(/^xent_read_bytes_total (\d+)$/m.exec(metrics)?.[1]);
+    expect(bytes).toBe(Buffer.byteLength(readFileSync(log)));
+    const sequences = Number(/^xent_sequence_cross_entropy_nats_count (\d+)$/m.exec(metrics)?.[1]);
+    expect(sequences).toBeGreaterThan(0);
     d.child.kill('SIGTERM');
     expect(await d.exit).toBe(0);
+    // A restart serves the restored counters at once (before any new line or the first interval), not zeros.
+    const again = daemon([log, '--state', state, '--out', out, '--metrics-port', '0', '--interval', '1h', '--poll', '20ms']);
+    await waitFor(() => /metrics on http:\/\/127\.0\.0\.1:(\d+)/.test(again.stderr()));
+    const port2 = Number(/127\.0\.0\.1:(\d+)/.exec(again.stderr())?.[1]);
+    const restored = await new Promise<string>((resolve, reject) => get({ host: '127.0.0.1', port: port2, path: '/metrics' }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve(body));
+    }).on('error', reject));
+    expect(Number(/^xent_tokens_total (\d+)$/m.exec(restored)?.[1])).toBe(tokens);
+    expect(Number(/^xent_read_bytes_total (\d+)$/m.exec(restored)?.[1])).toBe(bytes);
+    expect(Number(/^xent_sequence_cross_entropy_nats_count (\d+)$/m.exec(restored)?.[1])).toBe(sequences);
+    again.child.kill('SIGTERM');
+    expect(await again.exit).toBe(0);
   });
 
   it('runs as a pipeline: xent run with mode watch', async () => {
