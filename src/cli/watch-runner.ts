@@ -25,6 +25,8 @@ export interface WatchSettings {
   sentinels: 'include' | 'exclude';
   vocabSize?: number;
   maxLineBytes: number;
+  /** Fleet publishing: the broker URL, bucket and node id (see distributed/fleet-publisher.ts). */
+  publish?: { nats: string; bucket: string; node: string; creds?: string };
 }
 
 /** Runs the daemon until SIGTERM/SIGINT; returns the exit code. */
@@ -37,6 +39,7 @@ export async function runWatch(settings: WatchSettings, io: Io): Promise<number>
     }
   };
   const metrics = settings.metricsPort === undefined ? undefined : new MetricsServer();
+  const fleet = settings.publish === undefined ? undefined : await fleetHook(settings, io);
   const watcher = new LogWatcher({
     patterns: settings.patterns,
     stateDir: settings.state,
@@ -55,6 +58,7 @@ export async function runWatch(settings: WatchSettings, io: Io): Promise<number>
     deadLetter: settings.deadLetter,
     warn: (message) => io.stderr.write(`xent watch: ${message}\n`),
     onRolling: (report) => metrics?.update(report),
+    onCommit: fleet?.onCommit,
   });
   if (metrics !== undefined) {
     const { port } = await metrics.listen(settings.metricsPort as number, settings.metricsHost);
@@ -80,6 +84,19 @@ export async function runWatch(settings: WatchSettings, io: Io): Promise<number>
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
     await metrics?.close();
+    await fleet?.publisher.close();
   }
   return EXIT.OK;
+}
+
+/** `--publish`: each committed checkpoint goes to the fleet bucket under the node id, in the background. */
+async function fleetHook(settings: WatchSettings, io: Io) {
+  const publish = settings.publish as NonNullable<WatchSettings['publish']>;
+  if (settings.state === undefined) throw new UsageError('--publish sends each committed checkpoint: give --state DIR too.');
+  const { parseBrokerAddress } = await import('../distributed/broker-address.js');
+  const { checkNodeId, fleetState, FleetPublisher } = await import('../distributed/fleet-publisher.js');
+  const node = checkNodeId(publish.node);
+  const publisher = new FleetPublisher(parseBrokerAddress(publish.nats), publish.bucket, node, (m) => io.stderr.write(`xent watch: ${m}\n`), publish.creds);
+  const options = { segment: settings.segment, sentinels: settings.sentinels, vocabSize: settings.vocabSize, keepSequences: false, maxExamples: 20 };
+  return { publisher, onCommit: (committed: Parameters<typeof fleetState>[1]) => publisher.publish(fleetState(node, committed, options)) };
 }

@@ -46,6 +46,8 @@ export interface LogWatcherOptions {
   warn: (message: string) => void;
   /** Called with each rolling report (the metrics endpoint reads them). */
   onRolling?: (report: RollingWatchReport) => void;
+  /** Called after each checkpoint commits, with what it holds (`--publish` sends it to a fleet bucket). */
+  onCommit?: (committed: { files: readonly TailedFileState[]; retired: { files: number; accumulator: AccumulatorState } | null }) => void;
   /** For tests: fail a checkpoint write at a given point. */
   checkpointFault?: (point: CheckpointFault) => void;
 }
@@ -463,6 +465,7 @@ export class LogWatcher {
     };
     try {
       this.store.save(payload);
+      this.options.onCommit?.(payload);
     } catch (error) {
       // A full disk must not lose the previous checkpoint (it is untouched) nor stop the daemon: retry next time.
       this.options.warn(`checkpoint not written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the previous one stays valid, retrying`);
