@@ -13,10 +13,18 @@ export function builder(yargs: Argv) {
     .option('out', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
     .option('state-out', { type: 'string', describe: 'Also write the merged state to this file (.gz: gzip), to merge again later' })
     .option('strict', { type: 'boolean', default: false, describe: 'Exit 3 when any record was bad or any request failed' })
+    .option('nats', { type: 'string', describe: 'Merge the states a fleet of daemons publishes (xent watch --publish) on this broker instead of files' })
+    .option('nats-creds', { type: 'string', describe: 'With --nats: a NATS credentials file' })
+    .option('bucket', { type: 'string', default: 'xent-fleet', describe: 'With --nats: the KV bucket the daemons publish to' })
+    .option('stale', { type: 'string', describe: 'With --nats: name every node whose state is older than this (30s, 5m, 1h)' })
+    .option('connect-timeout', { type: 'number', default: 5, describe: 'With --nats: seconds to wait for the broker (exit 69)' })
     .conflicts('json', 'markdown')
     .check((argv) => {
       const states = argv.states as string[] | undefined;
-      if (states === undefined || states.length === 0) throw new UsageError('Give at least one state file (xent report FILES --state-out STATE writes one).');
+      if (argv.nats !== undefined && states !== undefined && states.length > 0) throw new UsageError('Give state files or --nats, not both.');
+      if (argv.nats === undefined && (states === undefined || states.length === 0)) {
+        throw new UsageError('Give at least one state file (xent report FILES --state-out STATE writes one), or --nats URL for a fleet.');
+      }
       return true;
     });
 }
@@ -34,6 +42,7 @@ export function handler(io: Io, setExitCode: (code: number) => void) {
           out: argv.out,
           stateOut: argv.stateOut,
           strict: argv.strict,
+          fleet: argv.nats === undefined ? undefined : { nats: argv.nats, creds: argv.natsCreds, bucket: argv.bucket, stale: argv.stale, timeoutMs: argv.connectTimeout * 1000 },
         },
         io,
       ),

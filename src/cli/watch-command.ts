@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import type { FormatName } from '../formats/adapter.js';
 import { formatNames } from '../formats/registry.js';
@@ -25,6 +26,10 @@ export function builder(yargs: Argv) {
     .option('dead-letter', { type: 'string', describe: 'Append bad records as NDJSON {file, line, offset, code, reason, raw}, each exactly once' })
     .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on /metrics (and /healthz) on this port' })
     .option('metrics-host', { type: 'string', default: WATCH_DEFAULTS.metricsHost, describe: 'Address for --metrics-port' })
+    .option('publish', { type: 'string', describe: 'After each checkpoint, put this daemon\'s state in a NATS KV bucket: nats://host:port (needs --state)' })
+    .option('bucket', { type: 'string', default: 'xent-fleet', describe: 'With --publish: the KV bucket' })
+    .option('node', { type: 'string', describe: 'With --publish: this daemon\'s id in the bucket (default: the host name)' })
+    .option('nats-creds', { type: 'string', describe: 'With --publish: a NATS credentials file' })
     .option('input-format', { alias: 'f', choices: ['auto', ...formatNames] as string[], default: 'auto', describe: 'Input format; auto detects it per record' })
     .option('segment', { choices: ['all', 'prompt', 'completion'] as const, default: 'all' as const, describe: 'Which tokens count' })
     .option('sentinels', { choices: ['include', 'exclude'] as const, default: 'include' as const, describe: 'Score sentinel logprobs as given, or drop them' })
@@ -73,6 +78,10 @@ export function handler(io: Io, setExitCode: (code: number) => void) {
           sentinels: argv.sentinels,
           vocabSize: argv.vocabSize,
           maxLineBytes: argv.maxLineBytes,
+          publish:
+            argv.publish === undefined
+              ? undefined
+              : { nats: argv.publish, bucket: argv.bucket, node: argv.node ?? hostname().replace(/[^A-Za-z0-9_-]/g, '-'), creds: argv.natsCreds },
         },
         io,
       ),

@@ -29,6 +29,8 @@ export interface WatchSettings {
   maxLineBytes: number;
   /** How long a file renamed out of the patterns or deleted is kept open after it last changed ("5m"). */
   releaseAfter?: string;
+  /** Fleet publishing: the broker URL, bucket and node id (see distributed/fleet-publisher.ts). */
+  publish?: { nats: string; bucket: string; node: string; creds?: string };
 }
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
@@ -45,6 +47,7 @@ export async function runWatch(settings: WatchSettings, io: Io): Promise<number>
   };
   const status = settings.metricsPort === undefined ? undefined : new DaemonStatus();
   const metrics = status === undefined ? undefined : new MetricsServer(status, Math.min(1000, duration(settings.interval, '--interval')));
+  const fleet = settings.publish === undefined ? undefined : await fleetHook(settings, io);
   const watcher = new LogWatcher({
     patterns: settings.patterns,
     stateDir: settings.state,
@@ -64,6 +67,7 @@ export async function runWatch(settings: WatchSettings, io: Io): Promise<number>
     warn: (message) => io.stderr.write(`xent watch: ${message}\n`),
     onRolling: (report) => status?.rolling(report),
     observer: status,
+    onCommit: fleet?.onCommit,
   });
   if (metrics !== undefined) {
     const { port } = await metrics.listen(settings.metricsPort as number, settings.metricsHost);
@@ -90,6 +94,19 @@ export async function runWatch(settings: WatchSettings, io: Io): Promise<number>
   } finally {
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     await metrics?.close();
+    await fleet?.publisher.close();
   }
   return EXIT.OK;
+}
+
+/** `--publish`: each committed checkpoint goes to the fleet bucket under the node id, in the background. */
+async function fleetHook(settings: WatchSettings, io: Io) {
+  const publish = settings.publish as NonNullable<WatchSettings['publish']>;
+  if (settings.state === undefined) throw new UsageError('--publish sends each committed checkpoint: give --state DIR too.');
+  const { parseBrokerAddress } = await import('../distributed/broker-address.js');
+  const { checkNodeId, fleetState, FleetPublisher } = await import('../distributed/fleet-publisher.js');
+  const node = checkNodeId(publish.node);
+  const publisher = new FleetPublisher(parseBrokerAddress(publish.nats), publish.bucket, node, (m) => io.stderr.write(`xent watch: ${m}\n`), publish.creds);
+  const options = { segment: settings.segment, sentinels: settings.sentinels, vocabSize: settings.vocabSize, keepSequences: false, maxExamples: 20 };
+  return { publisher, onCommit: (committed: Parameters<typeof fleetState>[1]) => publisher.publish(fleetState(node, committed, options)) };
 }

@@ -90,7 +90,15 @@ export async function runWorker(broker: Broker, options: WorkerOptions): Promise
 }
 
 async function work(broker: Broker, msg: JsMsg, options: WorkerOptions): Promise<void> {
-  const task = JSON.parse(msg.string()) as ShardTask;
+  let task: ShardTask;
+  try {
+    task = JSON.parse(msg.string()) as ShardTask;
+  } catch {
+    // Not a task xent wrote: redelivering it would only fail again.
+    options.log(`xent worker: a message on ${msg.subject} is not a shard task; dropped`);
+    msg.term();
+    return;
+  }
   const where = `${task.path} bytes ${task.start}–${task.end ?? task.size}`;
   const working = setInterval(() => msg.working(), WORKING_EVERY_MS);
   try {
@@ -128,7 +136,12 @@ async function fold(task: ShardTask): Promise<FileState> {
     await handle.close();
   }
   const span = task.end === null ? { path: task.path, start: 0 } : { path: task.path, start: task.start, end: task.end };
-  return scoreShard(span, unitOptions(task));
+  try {
+    return await scoreShard(span, unitOptions(task));
+  } catch (error) {
+    // Whatever stops the read (a file removed meanwhile, EIO) fails this shard, named, not the worker.
+    return emptyFailed(task, `${task.path}: ${describe(error)}`);
+  }
 }
 
 function emptyFailed(task: ShardTask, error: string): FileState {

@@ -50,6 +50,8 @@ export interface LogWatcherOptions {
   onRolling?: (report: RollingWatchReport) => void;
   /** Sees what is folded; its state is committed with the checkpoint, so its counters survive restarts. */
   observer?: WatchObserver;
+  /** Called after each checkpoint commits, with what it holds (`--publish` sends it to a fleet bucket). */
+  onCommit?: (committed: { files: readonly TailedFileState[]; retired: RetiredFiles | null }) => void;
   /** For tests: fail a checkpoint write at a given point. */
   checkpointFault?: (point: CheckpointFault) => void;
 }
@@ -330,6 +332,7 @@ export class LogWatcher {
       this.options.observer?.checkpointed(Date.now(), performance.now() - started);
       this.uncommitted = false;
       this.committedChanges = changes;
+      this.options.onCommit?.(payload);
     } catch (error) {
       // A full disk must not lose the previous checkpoint (it is untouched) nor stop the daemon: retry next time.
       this.options.warn(`checkpoint not written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); the previous one stays valid, retrying`);
