@@ -18,7 +18,7 @@ export function builder(yargs: Argv) {
     .option('checkpoint-interval', { type: 'string', default: WATCH_DEFAULTS.checkpointInterval, describe: 'How often the checkpoint is committed' })
     .option('from-end', { type: 'boolean', default: false, describe: 'On the first start, skip what the files already hold' })
     .option('dead-letter', { type: 'string', describe: 'Append bad records as NDJSON {file, line, offset, code, reason, raw}, each exactly once' })
-    .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on /metrics (and /healthz) on this port' })
+    .option('metrics-port', { type: 'number', describe: 'Serve the live page (/), /status.json, Prometheus /metrics and /healthz on this port' })
     .option('metrics-host', { type: 'string', default: WATCH_DEFAULTS.metricsHost, describe: 'Address for --metrics-port' })
     .option('input-format', { alias: 'f', choices: ['auto', ...formatNames] as string[], default: 'auto', describe: 'Input format; auto detects it per record' })
     .option('segment', { choices: ['all', 'prompt', 'completion'] as const, default: 'all' as const, describe: 'Which tokens count' })
