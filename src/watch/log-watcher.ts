@@ -230,7 +230,8 @@ export class LogWatcher {
 
   /** The same content as `xent report --json` over what was folded: each file's open sequences end with it. */
   finalReport(): Report {
-    const evaluation = new Evaluation(this.options.accumulator);
+    // keepSequences only feeds the observer: the report lists no sequences, as xent report without --per-sequence.
+    const evaluation = new Evaluation({ ...this.options.accumulator, keepSequences: false });
     if (this.retiredFiles > 0) evaluation.adopt(`(${this.retiredFiles} rotated files let go earlier)`, this.retired);
     for (const f of this.files) {
       const copy = CorpusAccumulator.fromJSON(f.accumulator.toJSON(), this.options.accumulator);
