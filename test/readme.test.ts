@@ -59,4 +59,11 @@ describe('README', () => {
     const { EXIT } = await import('../src/cli/exit-codes.js');
     for (const code of Object.values(EXIT)) expect(section('Exit codes')).toContain(`| ${code} |`);
   });
+
+  it('documents every metric the daemon exports, and shows the live page', async () => {
+    const { METRIC_FAMILIES } = await import('../src/watch/metrics-exposition.js');
+    const text = section('Watching the daemon');
+    for (const name of Object.keys(METRIC_FAMILIES)) expect(text).toContain(`\`${name}`);
+    expect(text).toContain('](docs/live-page.png)');
+  });
 });

@@ -24,7 +24,7 @@ export function builder(yargs: Argv) {
     })
     .option('from-end', { type: 'boolean', default: false, describe: 'On the first start, skip what the files already hold' })
     .option('dead-letter', { type: 'string', describe: 'Append bad records as NDJSON {file, line, offset, code, reason, raw}, each exactly once' })
-    .option('metrics-port', { type: 'number', describe: 'Serve Prometheus metrics on /metrics (and /healthz) on this port' })
+    .option('metrics-port', { type: 'number', describe: 'Serve the live page (/), /status.json, Prometheus /metrics and /healthz on this port' })
     .option('metrics-host', { type: 'string', default: WATCH_DEFAULTS.metricsHost, describe: 'Address for --metrics-port' })
     .option('publish', { type: 'string', describe: 'After each checkpoint, put this daemon\'s state in a NATS KV bucket: nats://host:port (needs --state)' })
     .option('bucket', { type: 'string', default: 'xent-fleet', describe: 'With --publish: the KV bucket' })

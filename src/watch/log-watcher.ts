@@ -229,7 +229,8 @@ export class LogWatcher {
 
   /** The same content as `xent report --json` over what was folded: each file's open sequences end with it. */
   finalReport(): Report {
-    const evaluation = new Evaluation(this.options.accumulator);
+    // keepSequences only feeds the observer: the report lists no sequences, as xent report without --per-sequence.
+    const evaluation = new Evaluation({ ...this.options.accumulator, keepSequences: false });
     const { retired, retiredFiles } = this.followed;
     if (retiredFiles > 0) evaluation.adopt(`(${retiredFiles} rotated files let go earlier)`, retired);
     for (const f of this.followed.files) {
