@@ -35,3 +35,4 @@ export { XentError, RecordError, type XentErrorCode } from './errors.js';
 export { softCrossEntropy, type DistributionRow, type SoftCrossEntropy } from './math/soft-cross-entropy.js';
 export { topKKlLowerBound, type ListedAlternatives, type TopKKlBound } from './math/top-k-kl-lower-bound.js';
 export { KlSummary, type KlFigures, type KlPosition } from './math/kl-summary.js';
+export { positionKl, type PositionView } from './math/position-kl.js';
