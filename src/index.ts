@@ -32,3 +32,7 @@ export { DocumentRecords } from './streams/document-records.js';
 export { openInput } from './streams/open-input.js';
 export { scoreInput } from './streams/score-input.js';
 export { XentError, RecordError, type XentErrorCode } from './errors.js';
+export { softCrossEntropy, type DistributionRow, type SoftCrossEntropy } from './math/soft-cross-entropy.js';
+export { topKKlLowerBound, type ListedAlternatives, type TopKKlBound } from './math/top-k-kl-lower-bound.js';
+export { KlSummary, type KlFigures, type KlPosition } from './math/kl-summary.js';
+export { positionKl, type PositionView } from './math/position-kl.js';

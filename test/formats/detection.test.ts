@@ -60,6 +60,7 @@ const sampleFormats: Record<string, FormatName> = {
   'tgi-generate.json': 'tgi',
   'vllm-completions.jsonl': 'vllm',
   'xent-distributions.jsonl': 'xent-distribution',
+  'xent-soft-targets.jsonl': 'xent-distribution',
   'xent-labels.jsonl': 'xent-label',
   'xent-sequences.jsonl': 'xent-sequence',
   'xent-tokens.jsonl': 'xent-token',

@@ -101,3 +101,33 @@ describe('xent-distribution robustness', () => {
     expectRobustAdapter(xentDistributionAdapter, fc.oneof(fc.jsonValue(), fc.record({ id: fc.jsonValue(), logits: fc.oneof(fc.jsonValue(), fc.array(fc.array(fc.double()))), probs: fc.oneof(fc.jsonValue(), fc.array(fc.array(fc.double({ min: 0, max: 1 })))), targets: fc.oneof(fc.jsonValue(), fc.array(fc.integer({ min: -1, max: 4 }))) }, { requiredKeys: [] })));
   });
 });
+
+describe('xent-distribution soft targets', () => {
+  it('detects lines with target_probs or target_logits in place of targets', () => {
+    expect(xentDistributionAdapter.detect({ probs: [[1]], target_probs: [[1]] })).toBe(true);
+    expect(xentDistributionAdapter.detect({ logits: [[0]], target_logits: [[0]] })).toBe(true);
+  });
+
+  it('scores −H(P, Q) per position and carries H(P): the worked example gives H(P, P) = H(P) = 1.5 bits', () => {
+    const b = decode({ id: 's', probs: [[0.5, 0.25, 0.25]], target_probs: [[0.5, 0.25, 0.25]] });
+    expect(b.entropyBits![0]).toBe(1.5);
+    expect(-b.logprobs[0]!).toBe(b.entropy![0]);
+  });
+
+  it('gives H(P, Q) of a target against logits (python3: -fsum(p*log_softmax(q)) = 0.5632616875182228)', () => {
+    // python3 -c "import numpy as np, math; from scipy.special import log_softmax;
+    //   print(math.fsum(-np.array([0.25,0.75])*log_softmax([1.0,2.0])))"
+    const b = decode({ logits: [[1, 2]], target_probs: [[0.25, 0.75]] });
+    expect(b.logprobs[0]).toBeCloseTo(-0.5632616875182228, 14);
+  });
+
+  it('makes a bad record, naming the row, when P does not sum to 1 or lengths differ', () => {
+    const bad = (record: unknown) => () => xentDistributionAdapter.decode(record, { fallbackId: 'x' });
+    expect(bad({ probs: [[0.5, 0.5]], target_probs: [[0.5, 0.4]] })).toThrow(/target_probs\[0\] sums to 0.9, not 1 \(tolerance 0.000001\)|target_probs\[0\] sums to 0.9, not 1 \(tolerance 1e-6\)/);
+    expect(bad({ probs: [[0.5, 0.5]], target_probs: [[0.5, 0.5], [1, 0]] })).toThrow('target_probs has 2 rows but probs has 1');
+    expect(bad({ probs: [[0.5, 0.5]], target_probs: [[0.5, 0.25, 0.25]] })).toThrow('target_probs[0] has 3 entries but probs[0] has 2');
+    expect(bad({ probs: [[1]], target_probs: [[1]], target_logits: [[0]] })).toThrow('both target_logits and target_probs');
+    expect(bad({ probs: [[1]], target_probs: [[1]], targets: [0] })).toThrow('both targets and a target distribution');
+    expect(bad({ logits: [[0, 1]], target_logits: [[0, Number.NaN]] })).toThrow('target_logits[0][1]');
+  });
+});
