@@ -54,12 +54,11 @@ export async function runWorker(broker: Broker, options: WorkerOptions): Promise
           if (consumer === undefined) continue;
           if (options.untilIdle) {
             // Ask first: a pull on an empty queue would wait out its whole expiry before saying so.
+            // A task still unacknowledged is not done: it may be one whose worker died, which
+            // JetStream hands out again only to a pull once its ack wait is over (it is counted
+            // in num_ack_pending, never again in num_pending), so pull while any is left.
             const info = await consumer.info();
-            if (info.num_pending === 0) {
-              if (info.num_ack_pending > 0) busy = true;
-              if (info.num_ack_pending > 0) await sleep(200);
-              continue;
-            }
+            if (info.num_pending === 0 && info.num_ack_pending === 0) continue;
           }
           msg = await consumer.next({ expires: FETCH_WAIT_MS });
         } catch (error) {
