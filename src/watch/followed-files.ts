@@ -61,6 +61,8 @@ export class FollowedFiles {
   private readonly watchers: FSWatcher[] = [];
   /** Gzip files matched by the patterns and skipped, each warned about once (by path, device and inode). */
   private readonly skippedGzip = new Set<string>();
+  /** Files found empty and not read yet (see decide). */
+  private readonly undecided = new Set<TailedFile>();
 
   constructor(private readonly options: FollowedFilesOptions) {
     this.patterns = options.patterns.map((p) => new GlobPattern(p));
@@ -73,7 +75,10 @@ export class FollowedFiles {
       this.retired = CorpusAccumulator.fromJSON(retired.accumulator, this.options.accumulator);
       this.retiredFiles = retired.files;
     }
-    this.files.push(...(await restoreFiles(states, this.patterns, this.options)));
+    const files = await restoreFiles(states, this.patterns, this.options);
+    this.files.push(...files);
+    // One that nothing was read from may still be a copy being written when xent stopped.
+    for (const f of files) if (f.frozen === null && f.offset === 0) this.undecided.add(f);
   }
 
   /** The retired files for a checkpoint (null when none). */
@@ -162,39 +167,83 @@ export class FollowedFiles {
     for (const [, path] of seen) {
       const info = await stat(path).catch(() => undefined);
       if (info === undefined) continue;
-      const gzip = await gzipMagic(path);
-      if (gzip === 'unknown' && info.size > 0) continue;
-      if (gzip === true) {
-        const key = `${path}:${info.dev}:${info.ino}`;
-        if (!this.skippedGzip.has(key)) {
-          this.skippedGzip.add(key);
-          this.options.warn(
-            `${path}: a gzip file, skipped (xent watch follows text logs; a log compressed after rotation was read before it was compressed). ` +
-              'Count an archive with xent report, or narrow the pattern to leave it out.',
-          );
+      if (info.size === 0) {
+        // Followed at once, by its inode (a symlink may be switched away from it before it is
+        // written), but read only once it holds something to tell it by (see decide).
+        const file = await TailedFile.open(path, { offset: 0, line: 1, accumulator: this.newAccumulator() }, this.options.maxLineBytes);
+        if (file !== undefined) {
+          this.files.push(file);
+          this.undecided.add(file);
         }
+        continue;
+      }
+      const gzip = await gzipMagic(path);
+      if (gzip === 'unknown') continue;
+      if (gzip === true) {
+        this.skipGzip(path, info.dev, info.ino);
         continue;
       }
       const copyOf = await this.copySource(path, info.size);
       if (copyOf === 'wait') continue;
       if (copyOf !== undefined) {
-        // A copy of content already counted whose original was truncated (copy-truncate): go on from there.
-        const file = await TailedFile.open(
-          path,
-          { offset: copyOf.offset, line: copyOf.framer.nextLine, accumulator: copyOf.accumulator, name: copyOf.name },
-          this.options.maxLineBytes,
-        );
-        if (file === undefined) continue;
-        copyOf.frozen = 'adopted';
-        this.changes++;
-        this.files.splice(this.files.indexOf(copyOf), 1);
-        this.files.push(file);
+        await this.adoptCopy(path, copyOf);
         continue;
       }
       const start = skipExisting ? lastLineEnd(path, info.size) : 0;
       const file = await TailedFile.open(path, { offset: await start, line: 1, accumulator: this.newAccumulator() }, this.options.maxLineBytes);
       if (file !== undefined) this.files.push(file);
     }
+  }
+
+  /**
+   * Whether a file found empty may be read now. Until it holds something it is undecided: it may
+   * be a copy being written (copy-truncate), taken up from the original's offset once it is
+   * complete, or a gzip file, skipped.
+   */
+  async decide(file: TailedFile): Promise<boolean> {
+    if (!this.undecided.has(file)) return true;
+    const size = await file.size();
+    if (size === undefined || size === 0) return false;
+    // Its real path: the pattern's path may be a symlink switched to another file since.
+    const path = file.realPath ?? file.path;
+    const gzip = await gzipMagic(path);
+    if (gzip === 'unknown') return false;
+    if (gzip === true) {
+      this.undecided.delete(file);
+      this.files.splice(this.files.indexOf(file), 1);
+      await file.close();
+      this.skipGzip(file.path, file.dev, file.ino);
+      return false;
+    }
+    const copyOf = await this.copySource(path, size);
+    if (copyOf === 'wait') return false;
+    this.undecided.delete(file);
+    if (copyOf === undefined) return true;
+    this.files.splice(this.files.indexOf(file), 1);
+    await file.close();
+    await this.adoptCopy(path, copyOf);
+    return false;
+  }
+
+  /** A copy of content already counted whose original was truncated (copy-truncate): it goes on from there. */
+  private async adoptCopy(path: string, copyOf: TailedFile): Promise<void> {
+    const at = { offset: copyOf.offset, line: copyOf.framer.nextLine, accumulator: copyOf.accumulator, name: copyOf.name };
+    const file = await TailedFile.open(path, at, this.options.maxLineBytes);
+    if (file === undefined) return;
+    copyOf.frozen = 'adopted';
+    this.changes++;
+    this.files.splice(this.files.indexOf(copyOf), 1);
+    this.files.push(file);
+  }
+
+  private skipGzip(path: string, dev: number, ino: number): void {
+    const key = `${path}:${dev}:${ino}`;
+    if (this.skippedGzip.has(key)) return;
+    this.skippedGzip.add(key);
+    this.options.warn(
+      `${path}: a gzip file, skipped (xent watch follows text logs; a log compressed after rotation was read before it was compressed). ` +
+        'Count an archive with xent report, or narrow the pattern to leave it out.',
+    );
   }
 
   /**
@@ -222,14 +271,12 @@ export class FollowedFiles {
    * if the original is still intact, it may be a copy about to be truncated (copy-truncate), so
    * it waits `copyGraceMs` before being read as a file of its own. A file shorter than that
    * offset whose bytes agree with a followed file's head may be such a copy still being written
-   * (a big log, a slow disk): it waits as long as it grows, and `copyGraceMs` after. An empty
-   * file is never taken up as a file of its own before it holds something to tell it by.
+   * (a big log, a slow disk): it waits as long as it grows, and `copyGraceMs` after.
    */
   private async copySource(path: string, size: number): Promise<TailedFile | 'wait' | undefined> {
     const handle = await open(path, 'r').catch(() => undefined);
     if (handle === undefined) return undefined;
     try {
-      if (size === 0) return 'wait';
       let live = false;
       let prefix: Buffer | undefined;
       for (const f of this.files) {

@@ -178,6 +178,11 @@ export class LogWatcher {
     this.wake?.();
   }
 
+  /** Whether lines were folded since the last commit (they are committed once the files are caught up). */
+  get hasUncommitted(): boolean {
+    return this.uncommitted;
+  }
+
   /** Per-file figures and lag (bytes written but not yet folded). */
   status(): Promise<FileStatus[]> {
     return this.followed.status();
@@ -257,8 +262,9 @@ export class LogWatcher {
   /** One bounded read from every open file; true when some file may have more right now. */
   private async readTurn(): Promise<boolean> {
     let busy = false;
-    for (const file of this.followed.files) {
-      if (file.frozen !== null || this.aborted) continue;
+    for (const file of [...this.followed.files]) {
+      if (file.frozen !== null || this.aborted || !this.followed.files.includes(file)) continue;
+      if (!(await this.followed.decide(file))) continue;
       const bytes = await file.readSome(this.options.readBudget, (item) => this.fold(file, item));
       if (bytes === 'replaced') {
         await this.followed.restartTruncated(file);
