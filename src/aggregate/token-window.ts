@@ -13,6 +13,15 @@ export interface WindowMetrics {
 }
 
 /**
+ * A window's tokens, oldest first, for a checkpoint: NLL in nats (null for +Infinity, which JSON
+ * cannot hold) and UTF-8 bytes (null when unknown).
+ */
+export interface TokenWindowState {
+  nll: (number | null)[];
+  bytes: (number | null)[];
+}
+
+/**
  * The last `size` scored tokens, in arrival order, as a ring buffer. The window sum adds the
  * incoming NLL and subtracts the outgoing one in an exact sum, so it never drifts however long
  * the daemon runs. Memory: 16 bytes per token of window.
@@ -72,6 +81,29 @@ export class TokenWindow {
       this.bytesTokens++;
     }
     this.next = at + 1 === this.size ? 0 : at + 1;
+  }
+
+  toJSON(): TokenWindowState {
+    const nll: (number | null)[] = [];
+    const bytes: (number | null)[] = [];
+    const first = this.filled === this.size ? this.next : 0;
+    for (let k = 0; k < this.filled; k++) {
+      const at = (first + k) % this.size;
+      const x = this.nll[at] as number;
+      const b = this.bytes[at] as number;
+      nll.push(x === Number.POSITIVE_INFINITY ? null : x);
+      bytes.push(b === b ? b : null);
+    }
+    return { nll, bytes };
+  }
+
+  /** Takes up a checkpointed window (after the tokens already in this one; the last `size` stay). */
+  load(state: TokenWindowState): void {
+    for (let k = 0; k < state.nll.length; k++) {
+      const x = state.nll[k];
+      const b = state.bytes[k];
+      this.push(x === null || x === undefined ? Number.POSITIVE_INFINITY : x, b === null || b === undefined ? Number.NaN : b);
+    }
   }
 
   metrics(): WindowMetrics {

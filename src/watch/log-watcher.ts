@@ -1,6 +1,6 @@
 import { CorpusAccumulator, type AccumulatorOptions, type CorpusMetrics } from '../aggregate/corpus-accumulator.js';
 import { Evaluation } from '../aggregate/evaluation.js';
-import type { WindowMetrics } from '../aggregate/token-window.js';
+import type { TokenWindowState, WindowMetrics } from '../aggregate/token-window.js';
 import { XentError } from '../errors.js';
 import type { FormatAdapter } from '../formats/adapter.js';
 import { deadLetterLine } from '../formats/dead-letter.js';
@@ -58,6 +58,8 @@ interface CheckpointPayload {
   outputs: { out: number | null; deadLetter: number | null };
   /** See FollowedFiles.truncatedWithoutCopy (absent in older checkpoints). */
   truncatedWithoutCopy?: number;
+  /** The rolling window (bounded by --window), so dashboards do not jump after a restart (absent in older checkpoints). */
+  window?: TokenWindowState;
 }
 
 export type { FileStatus } from './followed-files.js';
@@ -119,6 +121,7 @@ export class LogWatcher {
       if (restored !== undefined) {
         await this.followed.restoreFrom(restored.files, restored.retired);
         this.followed.truncatedWithoutCopy = restored.truncatedWithoutCopy ?? 0;
+        if (restored.window !== undefined) this.evaluation.restoreWindow(restored.window);
       }
       await this.followed.discover(restored === undefined && this.options.fromEnd);
       // Commit at once: the outputs' lengths as found, so a crash before the next commit cuts
@@ -298,6 +301,7 @@ export class LogWatcher {
       retired: this.followed.retiredState(),
       outputs: { out: this.outLog?.commit() ?? null, deadLetter: this.deadLog?.commit() ?? null },
       truncatedWithoutCopy: this.followed.truncatedWithoutCopy,
+      window: this.evaluation.windowState(),
     };
     try {
       this.store.save(payload);
