@@ -1,10 +1,10 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState } from '../aggregate/corpus-accumulator.js';
 import { HEAD_BYTES, readRange, stillHolds } from './file-fingerprint.js';
 import { GlobPattern } from './glob-pattern.js';
-import { gzipMagic } from './gzip-magic.js';
+import { gzipMagic, gzipMagicOf } from './gzip-magic.js';
 import { restoreFiles } from './restore-files.js';
 import { TailedFile, type TailedFileState } from './tailed-file.js';
 
@@ -146,7 +146,10 @@ export class FollowedFiles {
       const key = `${file.dev}:${file.ino}`;
       const now = seen.get(key);
       if (now !== undefined) {
-        file.path = now;
+        if (file.path !== now) {
+          file.path = now;
+          file.realPath = await realpath(now).catch(() => file.realPath);
+        }
         seen.delete(key);
       }
       if (!(await file.intact())) {
@@ -203,10 +206,10 @@ export class FollowedFiles {
   async decide(file: TailedFile): Promise<boolean> {
     if (!this.undecided.has(file)) return true;
     const size = await file.size();
-    if (size === undefined || size === 0) return false;
-    // Its real path: the pattern's path may be a symlink switched to another file since.
-    const path = file.realPath ?? file.path;
-    const gzip = await gzipMagic(path);
+    const handle = file.openHandle;
+    if (size === undefined || size === 0 || handle === undefined) return false;
+    // Through its own handle: its path may be a symlink switched to another file since, or renamed.
+    const gzip = await gzipMagicOf(handle);
     if (gzip === 'unknown') return false;
     if (gzip === true) {
       this.undecided.delete(file);
@@ -215,10 +218,12 @@ export class FollowedFiles {
       this.skipGzip(file.path, file.dev, file.ino);
       return false;
     }
-    const copyOf = await this.copySource(path, size);
+    const copyOf = await this.copySourceOf(handle, file.path, size);
     if (copyOf === 'wait') return false;
     this.undecided.delete(file);
     if (copyOf === undefined) return true;
+    // The copy goes on from the original's offset: reopened where it is now.
+    const path = file.realPath ?? file.path;
     this.files.splice(this.files.indexOf(file), 1);
     await file.close();
     await this.adoptCopy(path, copyOf);
@@ -277,6 +282,15 @@ export class FollowedFiles {
     const handle = await open(path, 'r').catch(() => undefined);
     if (handle === undefined) return undefined;
     try {
+      return await this.copySourceOf(handle, path, size);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** copySource through an open handle; `path` only keys the wait. */
+  private async copySourceOf(handle: FileHandle, path: string, size: number): Promise<TailedFile | 'wait' | undefined> {
+    {
       let live = false;
       let prefix: Buffer | undefined;
       for (const f of this.files) {
@@ -301,8 +315,6 @@ export class FollowedFiles {
       if (now - since < this.options.copyGraceMs) return 'wait';
       this.pending.delete(path);
       return undefined;
-    } finally {
-      await handle.close();
     }
   }
 

@@ -114,6 +114,11 @@ export class TailedFile {
     return this.framer.committedOffset;
   }
 
+  /** The open handle (undefined once frozen or closed): it reaches the file wherever it was renamed, even unlinked. */
+  get openHandle(): FileHandle | undefined {
+    return this.handle;
+  }
+
   get isOpen(): boolean {
     return this.handle !== undefined;
   }

@@ -7,6 +7,8 @@ const batch = (logprobs: number[], bytes?: number[]): TokenBatch => ({
   kind: 'tokens',
   sequenceId: 's',
   segment: 'completion',
+  unscored: 0,
+  final: false,
   logprobs: Float64Array.from(logprobs),
   ...(bytes === undefined ? {} : { bytes: Float64Array.from(bytes) }),
 });

@@ -11,6 +11,8 @@ import { expectSameTotals } from '../helpers/watch-harness.js';
 const runs = Number(process.env.XENT_FAULT_RUNS ?? 8);
 const seedSetting = process.env.XENT_FAULT_SEED ?? '20261204';
 const seed = seedSetting === 'random' ? Date.now() >>> 0 : Number(seedSetting);
+// To replay one failure: XENT_FAULT_SEED=<seed> XENT_FAULT_PATH=<path> (both printed with it).
+const path = process.env.XENT_FAULT_PATH;
 
 const root = tempDir('xent-fault-');
 let n = 0;
@@ -26,6 +28,7 @@ describe('xent watch under random programs of writes, rotations, truncations, ki
         try {
           await fc.asyncModelRun(() => ({ model: world, real: world }), program);
           const { final, expected } = await finish(world);
+          if (process.env.XENT_FAULT_DEBUG !== undefined) console.log(world.warnings, world.generations.map((g) => g.length));
           expectSameTotals(final, expected);
         } finally {
           if (world.running !== undefined) {
@@ -34,7 +37,7 @@ describe('xent watch under random programs of writes, rotations, truncations, ki
           }
         }
       }),
-      { numRuns: runs, seed, endOnFailure: true, verbose: 1 },
+      { numRuns: runs, seed, endOnFailure: true, verbose: 1, ...(path === undefined ? {} : { path }) },
     );
   });
 });
