@@ -218,7 +218,7 @@ export class FollowedFiles {
       this.skipGzip(file.path, file.dev, file.ino);
       return false;
     }
-    const copyOf = await this.copySourceOf(handle, file.path, size);
+    const copyOf = await this.copySourceOf(handle, file.path, size, file);
     if (copyOf === 'wait') return false;
     this.undecided.delete(file);
     if (copyOf === undefined) return true;
@@ -288,13 +288,25 @@ export class FollowedFiles {
     }
   }
 
-  /** copySource through an open handle; `path` only keys the wait. */
-  private async copySourceOf(handle: FileHandle, path: string, size: number): Promise<TailedFile | 'wait' | undefined> {
+  /**
+   * copySource through an open handle; `path` only keys the wait, and `self` (a followed file
+   * being decided) is not compared with itself. A followed file nothing was counted from yet is
+   * compared by its current head: a copy of it made before it was read waits too, so that the
+   * two are never both read from the start.
+   */
+  private async copySourceOf(handle: FileHandle, path: string, size: number, self?: TailedFile): Promise<TailedFile | 'wait' | undefined> {
     {
       let live = false;
       let prefix: Buffer | undefined;
       for (const f of this.files) {
-        if (f.offset === 0 || (f.frozen !== null && f.frozen !== 'truncated')) continue;
+        if (f === self || (f.frozen !== null && f.frozen !== 'truncated')) continue;
+        if (f.offset === 0) {
+          const theirs = f.frozen === null && f.openHandle !== undefined ? await readRange(f.openHandle, 0, HEAD_BYTES) : Buffer.alloc(0);
+          prefix ??= await readRange(handle, 0, Math.min(size, HEAD_BYTES));
+          const n = Math.min(prefix.length, theirs.length);
+          if (n > 0 && prefix.subarray(0, n).equals(theirs.subarray(0, n))) live = true;
+          continue;
+        }
         if (size < f.offset) {
           prefix ??= await readRange(handle, 0, Math.min(size, HEAD_BYTES));
           if (f.startsLike(prefix)) live = true;
@@ -352,18 +364,27 @@ export class FollowedFiles {
     if (file.offset === 0) return undefined;
     const dir = dirname(file.path);
     const names = await readdir(dir).catch(() => [] as string[]);
-    const followed = new Set(this.files.map((f) => `${f.dev}:${f.ino}`));
+    // A followed file still undecided (see decide) may be that copy; one already read is not.
+    const followed = new Map(this.files.map((f) => [`${f.dev}:${f.ino}`, f]));
     for (const name of names) {
       const path = join(dir, name);
       const info = await stat(path).catch(() => undefined);
-      if (info === undefined || !info.isFile() || info.size < file.offset || followed.has(`${info.dev}:${info.ino}`)) continue;
+      if (info === undefined || !info.isFile() || info.size < file.offset) continue;
+      const known = followed.get(`${info.dev}:${info.ino}`);
+      if (known !== undefined && (known === file || !this.undecided.has(known))) continue;
       const handle = await open(path, 'r').catch(() => undefined);
       if (handle === undefined) continue;
       const same = await stillHolds(handle, info.size, file.offset, file.print).finally(() => handle.close());
       if (!same) continue;
       const at = { offset: file.offset, line: file.framer.nextLine, accumulator: file.accumulator, name: file.name };
       const copy = await TailedFile.open(path, at, this.options.maxLineBytes);
-      if (copy !== undefined) return copy;
+      if (copy === undefined) continue;
+      if (known !== undefined) {
+        this.undecided.delete(known);
+        this.files.splice(this.files.indexOf(known), 1);
+        await known.close();
+      }
+      return copy;
     }
     return undefined;
   }
