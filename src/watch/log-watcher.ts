@@ -20,6 +20,8 @@ import type { TailedFile, TailedFileState } from './tailed-file.js';
 /** How long the final report waits for a full disk: 10 × 300 ms. */
 const DRAIN_ATTEMPTS = 10;
 const DRAIN_PAUSE_MS = 300;
+/** A file that is behind is read in chunks of up to 8 × --read budget (1 MiB in the CLI: 8 MiB). */
+const MAX_READ_GROWTH = 8;
 
 export interface LogWatcherOptions {
   patterns: string[];
@@ -102,6 +104,8 @@ export class LogWatcher {
   private stopping = false;
   private aborted = false;
   private wake: (() => void) | undefined;
+  /** Each file's next read size (see readTurn). */
+  private readonly budgets = new WeakMap<TailedFile, number>();
   /** The fast path, as for xent report: lines it reads are scored from their bytes, the others take scoreFramed. */
   private readonly scanner: FastRecordScanner | undefined;
   private readonly accepts: ((record: ScoredRecord) => boolean) | undefined;
@@ -277,13 +281,17 @@ export class LogWatcher {
     for (const file of [...this.followed.files]) {
       if (file.frozen !== null || this.aborted || !this.followed.files.includes(file)) continue;
       if (!(await this.followed.decide(file))) continue;
-      const bytes = await file.readSome(this.options.readBudget, this.visitor(file));
+      // While a file is behind, each full read doubles its next one, up to MAX_READ_GROWTH × the
+      // budget (bigger reads: fewer syscalls and checks per byte); a short read means caught up.
+      const budget = this.budgets.get(file) ?? this.options.readBudget;
+      const bytes = await file.readSome(budget, this.visitor(file));
+      this.budgets.set(file, bytes === budget ? Math.min(budget * 2, this.options.readBudget * MAX_READ_GROWTH) : this.options.readBudget);
       if (bytes === 'replaced') {
         await this.followed.restartTruncated(file);
         // Before the new content is read (see run).
         await this.checkpoint();
         busy = true;
-      } else if (bytes === this.options.readBudget) busy = true;
+      } else if (bytes === budget) busy = true;
       if (typeof bytes === 'number' && bytes > 0) this.uncommitted = true;
     }
     return busy;
