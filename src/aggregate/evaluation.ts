@@ -6,7 +6,7 @@ import {
   type CorpusSnapshot,
   type SequenceFigures,
 } from './corpus-accumulator.js';
-import { TokenWindow, type WindowMetrics } from './token-window.js';
+import { TokenWindow, type TokenWindowState, type WindowMetrics } from './token-window.js';
 
 export interface EvaluationOptions extends AccumulatorOptions {
   /** Emit a rolling report each time the cumulative token count crosses a multiple of this. */
@@ -99,6 +99,16 @@ export class Evaluation {
       this.nextMark = (Math.floor(this.tokens / every) + 1) * every;
       this.listeners.onRolling?.(this.rolling());
     }
+  }
+
+  /** The rolling window's tokens, for a checkpoint (undefined without a window). */
+  windowState(): TokenWindowState | undefined {
+    return this.window?.toJSON();
+  }
+
+  /** Takes up a checkpointed rolling window, so that a restarted daemon's window goes on where it was. */
+  restoreWindow(state: TokenWindowState): void {
+    this.window?.load(state);
   }
 
   /** The rolling window's figures (undefined without `every` or `window`). */

@@ -1,10 +1,10 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState } from '../aggregate/corpus-accumulator.js';
 import { HEAD_BYTES, readRange, stillHolds } from './file-fingerprint.js';
 import { GlobPattern } from './glob-pattern.js';
-import { gzipMagic } from './gzip-magic.js';
+import { gzipMagic, gzipMagicOf } from './gzip-magic.js';
 import { restoreFiles } from './restore-files.js';
 import { TailedFile, type TailedFileState } from './tailed-file.js';
 
@@ -63,6 +63,8 @@ export class FollowedFiles {
   private readonly watchers: FSWatcher[] = [];
   /** Gzip files matched by the patterns and skipped, each warned about once (by path, device and inode). */
   private readonly skippedGzip = new Set<string>();
+  /** Files found empty and not read yet (see decide). */
+  private readonly undecided = new Set<TailedFile>();
 
   constructor(private readonly options: FollowedFilesOptions) {
     this.patterns = options.patterns.map((p) => new GlobPattern(p));
@@ -75,7 +77,10 @@ export class FollowedFiles {
       this.retired = CorpusAccumulator.fromJSON(retired.accumulator, this.options.accumulator);
       this.retiredFiles = retired.files;
     }
-    this.files.push(...(await restoreFiles(states, this.patterns, this.options)));
+    const files = await restoreFiles(states, this.patterns, this.options);
+    this.files.push(...files);
+    // One that nothing was read from may still be a copy being written when xent stopped.
+    for (const f of files) if (f.frozen === null && f.offset === 0) this.undecided.add(f);
   }
 
   /** The retired files for a checkpoint (null when none). */
@@ -143,7 +148,10 @@ export class FollowedFiles {
       const key = `${file.dev}:${file.ino}`;
       const now = seen.get(key);
       if (now !== undefined) {
-        file.path = now;
+        if (file.path !== now) {
+          file.path = now;
+          file.realPath = await realpath(now).catch(() => file.realPath);
+        }
         seen.delete(key);
       }
       if (!(await file.intact())) {
@@ -164,39 +172,85 @@ export class FollowedFiles {
     for (const [, path] of seen) {
       const info = await stat(path).catch(() => undefined);
       if (info === undefined) continue;
-      const gzip = await gzipMagic(path);
-      if (gzip === 'unknown' && info.size > 0) continue;
-      if (gzip === true) {
-        const key = `${path}:${info.dev}:${info.ino}`;
-        if (!this.skippedGzip.has(key)) {
-          this.skippedGzip.add(key);
-          this.options.warn(
-            `${path}: a gzip file, skipped (xent watch follows text logs; a log compressed after rotation was read before it was compressed). ` +
-              'Count an archive with xent report, or narrow the pattern to leave it out.',
-          );
+      if (info.size === 0) {
+        // Followed at once, by its inode (a symlink may be switched away from it before it is
+        // written), but read only once it holds something to tell it by (see decide).
+        const file = await TailedFile.open(path, { offset: 0, line: 1, accumulator: this.newAccumulator() }, this.options.maxLineBytes);
+        if (file !== undefined) {
+          this.files.push(file);
+          this.undecided.add(file);
         }
+        continue;
+      }
+      const gzip = await gzipMagic(path);
+      if (gzip === 'unknown') continue;
+      if (gzip === true) {
+        this.skipGzip(path, info.dev, info.ino);
         continue;
       }
       const copyOf = await this.copySource(path, info.size);
       if (copyOf === 'wait') continue;
       if (copyOf !== undefined) {
-        // A copy of content already counted whose original was truncated (copy-truncate): go on from there.
-        const file = await TailedFile.open(
-          path,
-          { offset: copyOf.offset, line: copyOf.framer.nextLine, accumulator: copyOf.accumulator, name: copyOf.name },
-          this.options.maxLineBytes,
-        );
-        if (file === undefined) continue;
-        copyOf.frozen = 'adopted';
-        this.changes++;
-        this.files.splice(this.files.indexOf(copyOf), 1);
-        this.files.push(file);
+        await this.adoptCopy(path, copyOf);
         continue;
       }
       const start = skipExisting ? lastLineEnd(path, info.size) : 0;
       const file = await TailedFile.open(path, { offset: await start, line: 1, accumulator: this.newAccumulator() }, this.options.maxLineBytes);
       if (file !== undefined) this.files.push(file);
     }
+  }
+
+  /**
+   * Whether a file found empty may be read now. Until it holds something it is undecided: it may
+   * be a copy being written (copy-truncate), taken up from the original's offset once it is
+   * complete, or a gzip file, skipped.
+   */
+  async decide(file: TailedFile): Promise<boolean> {
+    if (!this.undecided.has(file)) return true;
+    const size = await file.size();
+    const handle = file.openHandle;
+    if (size === undefined || size === 0 || handle === undefined) return false;
+    // Through its own handle: its path may be a symlink switched to another file since, or renamed.
+    const gzip = await gzipMagicOf(handle);
+    if (gzip === 'unknown') return false;
+    if (gzip === true) {
+      this.undecided.delete(file);
+      this.files.splice(this.files.indexOf(file), 1);
+      await file.close();
+      this.skipGzip(file.path, file.dev, file.ino);
+      return false;
+    }
+    const copyOf = await this.copySourceOf(handle, file.path, size, file);
+    if (copyOf === 'wait') return false;
+    this.undecided.delete(file);
+    if (copyOf === undefined) return true;
+    // The copy goes on from the original's offset: reopened where it is now.
+    const path = file.realPath ?? file.path;
+    this.files.splice(this.files.indexOf(file), 1);
+    await file.close();
+    await this.adoptCopy(path, copyOf);
+    return false;
+  }
+
+  /** A copy of content already counted whose original was truncated (copy-truncate): it goes on from there. */
+  private async adoptCopy(path: string, copyOf: TailedFile): Promise<void> {
+    const at = { offset: copyOf.offset, line: copyOf.framer.nextLine, accumulator: copyOf.accumulator, name: copyOf.name };
+    const file = await TailedFile.open(path, at, this.options.maxLineBytes);
+    if (file === undefined) return;
+    copyOf.frozen = 'adopted';
+    this.changes++;
+    this.files.splice(this.files.indexOf(copyOf), 1);
+    this.files.push(file);
+  }
+
+  private skipGzip(path: string, dev: number, ino: number): void {
+    const key = `${path}:${dev}:${ino}`;
+    if (this.skippedGzip.has(key)) return;
+    this.skippedGzip.add(key);
+    this.options.warn(
+      `${path}: a gzip file, skipped (xent watch follows text logs; a log compressed after rotation was read before it was compressed). ` +
+        'Count an archive with xent report, or narrow the pattern to leave it out.',
+    );
   }
 
   /**
@@ -225,18 +279,37 @@ export class FollowedFiles {
    * if the original is still intact, it may be a copy about to be truncated (copy-truncate), so
    * it waits `copyGraceMs` before being read as a file of its own. A file shorter than that
    * offset whose bytes agree with a followed file's head may be such a copy still being written
-   * (a big log, a slow disk): it waits as long as it grows, and `copyGraceMs` after. An empty
-   * file is never taken up as a file of its own before it holds something to tell it by.
+   * (a big log, a slow disk): it waits as long as it grows, and `copyGraceMs` after.
    */
   private async copySource(path: string, size: number): Promise<TailedFile | 'wait' | undefined> {
     const handle = await open(path, 'r').catch(() => undefined);
     if (handle === undefined) return undefined;
     try {
-      if (size === 0) return 'wait';
+      return await this.copySourceOf(handle, path, size);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * copySource through an open handle; `path` only keys the wait, and `self` (a followed file
+   * being decided) is not compared with itself. A followed file nothing was counted from yet is
+   * compared by its current head: a copy of it made before it was read waits too, so that the
+   * two are never both read from the start.
+   */
+  private async copySourceOf(handle: FileHandle, path: string, size: number, self?: TailedFile): Promise<TailedFile | 'wait' | undefined> {
+    {
       let live = false;
       let prefix: Buffer | undefined;
       for (const f of this.files) {
-        if (f.offset === 0 || (f.frozen !== null && f.frozen !== 'truncated')) continue;
+        if (f === self || (f.frozen !== null && f.frozen !== 'truncated')) continue;
+        if (f.offset === 0) {
+          const theirs = f.frozen === null && f.openHandle !== undefined ? await readRange(f.openHandle, 0, HEAD_BYTES) : Buffer.alloc(0);
+          prefix ??= await readRange(handle, 0, Math.min(size, HEAD_BYTES));
+          const n = Math.min(prefix.length, theirs.length);
+          if (n > 0 && prefix.subarray(0, n).equals(theirs.subarray(0, n))) live = true;
+          continue;
+        }
         if (size < f.offset) {
           prefix ??= await readRange(handle, 0, Math.min(size, HEAD_BYTES));
           if (f.startsLike(prefix)) live = true;
@@ -257,8 +330,6 @@ export class FollowedFiles {
       if (now - since < this.options.copyGraceMs) return 'wait';
       this.pending.delete(path);
       return undefined;
-    } finally {
-      await handle.close();
     }
   }
 
@@ -296,18 +367,27 @@ export class FollowedFiles {
     if (file.offset === 0) return undefined;
     const dir = dirname(file.path);
     const names = await readdir(dir).catch(() => [] as string[]);
-    const followed = new Set(this.files.map((f) => `${f.dev}:${f.ino}`));
+    // A followed file still undecided (see decide) may be that copy; one already read is not.
+    const followed = new Map(this.files.map((f) => [`${f.dev}:${f.ino}`, f]));
     for (const name of names) {
       const path = join(dir, name);
       const info = await stat(path).catch(() => undefined);
-      if (info === undefined || !info.isFile() || info.size < file.offset || followed.has(`${info.dev}:${info.ino}`)) continue;
+      if (info === undefined || !info.isFile() || info.size < file.offset) continue;
+      const known = followed.get(`${info.dev}:${info.ino}`);
+      if (known !== undefined && (known === file || !this.undecided.has(known))) continue;
       const handle = await open(path, 'r').catch(() => undefined);
       if (handle === undefined) continue;
       const same = await stillHolds(handle, info.size, file.offset, file.print).finally(() => handle.close());
       if (!same) continue;
       const at = { offset: file.offset, line: file.framer.nextLine, accumulator: file.accumulator, name: file.name };
       const copy = await TailedFile.open(path, at, this.options.maxLineBytes);
-      if (copy !== undefined) return copy;
+      if (copy === undefined) continue;
+      if (known !== undefined) {
+        this.undecided.delete(known);
+        this.files.splice(this.files.indexOf(known), 1);
+        await known.close();
+      }
+      return copy;
     }
     return undefined;
   }

@@ -1,12 +1,15 @@
 import { CorpusAccumulator, type AccumulatorOptions, type BadRecord, type CorpusMetrics, type SequenceFigures } from '../aggregate/corpus-accumulator.js';
 import { Evaluation } from '../aggregate/evaluation.js';
-import type { WindowMetrics } from '../aggregate/token-window.js';
+import type { TokenWindowState, WindowMetrics } from '../aggregate/token-window.js';
 import { XentError } from '../errors.js';
 import type { FormatAdapter } from '../formats/adapter.js';
 import { deadLetterLine } from '../formats/dead-letter.js';
 import { toJson } from '../reports/json-report.js';
 import { buildReport, type Report } from '../reports/report.js';
-import type { FramedItem } from '../records/line-framer.js';
+import type { FramedItem, LineVisitor } from '../records/line-framer.js';
+import { FastRecordScanner } from '../fast/fast-record-scanner.js';
+import type { ScoredRecord } from '../formats/record-outcome.js';
+import { fastPathFor } from '../records/fast-path-use.js';
 import { scoreFramed } from '../records/score-framed.js';
 import { AppendLog } from './append-log.js';
 import { CheckpointStore, type CheckpointFault } from './checkpoint-store.js';
@@ -17,6 +20,8 @@ import type { TailedFile, TailedFileState } from './tailed-file.js';
 /** How long the final report waits for a full disk: 10 × 300 ms. */
 const DRAIN_ATTEMPTS = 10;
 const DRAIN_PAUSE_MS = 300;
+/** A file that is behind is read in chunks of up to 8 × --read budget (1 MiB in the CLI: 8 MiB). */
+const MAX_READ_GROWTH = 8;
 
 export interface LogWatcherOptions {
   patterns: string[];
@@ -63,6 +68,8 @@ interface CheckpointPayload {
   outputs: { out: number | null; deadLetter: number | null };
   /** See FollowedFiles.truncatedWithoutCopy (absent in older checkpoints). */
   truncatedWithoutCopy?: number;
+  /** The rolling window (bounded by --window), so dashboards do not jump after a restart (absent in older checkpoints). */
+  window?: TokenWindowState;
   observer?: unknown;
 }
 
@@ -113,9 +120,17 @@ export class LogWatcher {
   private stopping = false;
   private aborted = false;
   private wake: (() => void) | undefined;
+  /** Each file's next read size (see readTurn). */
+  private readonly budgets = new WeakMap<TailedFile, number>();
+  /** The fast path, as for xent report: lines it reads are scored from their bytes, the others take scoreFramed. */
+  private readonly scanner: FastRecordScanner | undefined;
+  private readonly accepts: ((record: ScoredRecord) => boolean) | undefined;
 
   constructor(private readonly options: LogWatcherOptions) {
     this.followed = new FollowedFiles({ ...options, onFinished: (accumulator) => this.drainSequences(accumulator) });
+    const fast = fastPathFor(options.adapter);
+    this.scanner = fast === undefined ? undefined : new FastRecordScanner(fast.shapes, fast.listing);
+    this.accepts = fast?.accepts;
     this.evaluation = new Evaluation(
       { ...options.accumulator, window: options.window },
       {
@@ -141,6 +156,7 @@ export class LogWatcher {
         await this.followed.restoreFrom(restored.files, restored.retired);
         this.followed.truncatedWithoutCopy = restored.truncatedWithoutCopy ?? 0;
         if (restored.observer !== undefined) this.options.observer?.restore(restored.observer);
+        if (restored.window !== undefined) this.evaluation.restoreWindow(restored.window);
       }
       await this.followed.discover(restored === undefined && this.options.fromEnd);
       // Commit at once: the outputs' lengths as found, so a crash before the next commit cuts
@@ -200,6 +216,11 @@ export class LogWatcher {
   abort(): void {
     this.aborted = true;
     this.wake?.();
+  }
+
+  /** Whether lines were folded since the last commit (they are committed once the files are caught up). */
+  get hasUncommitted(): boolean {
+    return this.uncommitted;
   }
 
   /** Per-file figures and lag (bytes written but not yet folded). */
@@ -282,18 +303,38 @@ export class LogWatcher {
   /** One bounded read from every open file; true when some file may have more right now. */
   private async readTurn(): Promise<boolean> {
     let busy = false;
-    for (const file of this.followed.files) {
-      if (file.frozen !== null || this.aborted) continue;
-      const bytes = await file.readSome(this.options.readBudget, (item) => this.fold(file, item));
+    for (const file of [...this.followed.files]) {
+      if (file.frozen !== null || this.aborted || !this.followed.files.includes(file)) continue;
+      if (!(await this.followed.decide(file))) continue;
+      // While a file is behind, each full read doubles its next one, up to MAX_READ_GROWTH × the
+      // budget (bigger reads: fewer syscalls and checks per byte); a short read means caught up.
+      const budget = this.budgets.get(file) ?? this.options.readBudget;
+      const bytes = await file.readSome(budget, this.visitor(file));
+      this.budgets.set(file, bytes === budget ? Math.min(budget * 2, this.options.readBudget * MAX_READ_GROWTH) : this.options.readBudget);
       if (bytes === 'replaced') {
         await this.followed.restartTruncated(file);
         // Before the new content is read (see run).
         await this.checkpoint();
         busy = true;
-      } else if (bytes === this.options.readBudget) busy = true;
+      } else if (bytes === budget) busy = true;
       if (typeof bytes === 'number' && bytes > 0) this.uncommitted = true;
     }
     return busy;
+  }
+
+  /** Folds a file's framed lines into its accumulator: by the fast path where it can, as `xent report` does. */
+  private visitor(file: TailedFile): LineVisitor {
+    return {
+      line: (buf, start, end, line, offset, next, terminated) => {
+        const scored = this.scanner?.scan(buf, start, end, file.path, line, offset);
+        if (scored !== undefined && (this.accepts === undefined || this.accepts(scored))) {
+          this.options.observer?.lineRead(next - offset);
+          this.evaluation.fold(file.accumulator, scored);
+          this.drainSequences(file.accumulator);
+        } else this.fold(file, { kind: 'line', text: buf.toString('utf8', start, end), line, offset, end: next, terminated });
+      },
+      overlong: (item) => this.fold(file, item),
+    };
   }
 
   private fold(file: TailedFile, item: FramedItem): void {
@@ -325,6 +366,7 @@ export class LogWatcher {
       retired: this.followed.retiredState(),
       outputs: { out: this.outLog?.commit() ?? null, deadLetter: this.deadLog?.commit() ?? null },
       truncatedWithoutCopy: this.followed.truncatedWithoutCopy,
+      window: this.evaluation.windowState(),
     };
     if (this.options.observer !== undefined) payload.observer = this.options.observer.toJSON();
     try {

@@ -1,6 +1,6 @@
 import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState } from '../aggregate/corpus-accumulator.js';
-import { LineFramer, type FramedItem } from '../records/line-framer.js';
+import { LineFramer, type LineVisitor } from '../records/line-framer.js';
 import { HEAD_BYTES, MARKER_BYTES, hashBytes, readRange, stillHolds, type FileFingerprint } from './file-fingerprint.js';
 
 /** Why a tailed file is no longer read. Its figures still count. */
@@ -114,6 +114,11 @@ export class TailedFile {
     return this.framer.committedOffset;
   }
 
+  /** The open handle (undefined once frozen or closed): it reaches the file wherever it was renamed, even unlinked. */
+  get openHandle(): FileHandle | undefined {
+    return this.handle;
+  }
+
   get isOpen(): boolean {
     return this.handle !== undefined;
   }
@@ -150,9 +155,9 @@ export class TailedFile {
 
   /**
    * Reads at most `budget` bytes past what was read and frames them; complete lines go to
-   * `onLine`. Returns the number of bytes read (0 at the current end of the file).
+   * `visitor` as bytes. Returns the number of bytes read (0 at the current end of the file).
    */
-  async readSome(budget: number, onLine: (item: FramedItem) => void): Promise<number | 'replaced'> {
+  async readSome(budget: number, visitor: LineVisitor): Promise<number | 'replaced'> {
     if (this.handle === undefined || this.frozen !== null) return 0;
     // A fresh buffer per read: the framer keeps slices of it for a partial line.
     const buffer = Buffer.allocUnsafe(budget);
@@ -166,9 +171,7 @@ export class TailedFile {
     this.readPosition += bytesRead;
     this.lastGrowth = Date.now();
     const before = this.offset;
-    const items: FramedItem[] = [];
-    this.framer.push(chunk, items);
-    for (const item of items) onLine(item);
+    this.framer.frame(chunk, visitor);
     if (base < HEAD_BYTES) this.headBytes = Buffer.concat([this.headBytes, chunk.subarray(0, HEAD_BYTES - base)]);
     const committed = this.offset;
     if (committed !== before) {

@@ -309,4 +309,21 @@ describe('LogWatcher: exactly-once totals, the oracle being xent report over eve
     await until(() => r.watcher.corpus().tokens === expected.corpus.tokens);
     expectSameTotals(await stop(r), expected);
   });
+
+  it('the rolling window survives a restart (it is checkpointed with the totals)', async () => {
+    const dir = scenario();
+    const a = join(dir, 'a.jsonl');
+    writeFileSync(a, text(recordLines(70, 120)));
+    const r1 = start(watcherOptions(dir, [a]));
+    await until(async () => (await r1.watcher.status())[0]?.lag === 0);
+    const before = (await r1.watcher.rolling()).window;
+    expect(before.tokens).toBe(100);
+    await until(() => !r1.watcher.hasUncommitted); // caught up, so committed
+    await crash(r1); // kill -9: the window as of the last commit
+    const windows: number[][] = [];
+    const r2 = start(watcherOptions(dir, [a], { onRolling: (line) => windows.push([line.window.tokens, line.window.nll]) }));
+    await until(() => windows.length > 0);
+    expect(windows[0]).toEqual([before.tokens, before.nll]);
+    await stop(r2);
+  });
 });
