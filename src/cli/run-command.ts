@@ -5,12 +5,12 @@ import type { Thresholds } from '../audit/thresholds.js';
 import type { DocumentOutput } from '../audit/write-output.js';
 import { XentError } from '../errors.js';
 import { parsePipeline, type PipelineDefinition } from '../pipelines/pipeline-definition.js';
-import { AUDIT_DEFAULTS } from './audit-command.js';
-import { COMPARE_DEFAULTS } from './compare-command.js';
+import { AUDIT_DEFAULTS } from './audit-settings.js';
+import { COMPARE_DEFAULTS } from './compare-settings.js';
 import { pipelineInputSettings } from './input-settings.js';
 import type { Io, OutputMode } from './report-runner.js';
 import { restoreStdin, UsageError } from './usage-error.js';
-import { WATCH_DEFAULTS } from './watch-command.js';
+import { WATCH_DEFAULTS } from './watch-settings.js';
 
 export const command = 'run <pipeline> [files..]';
 export const describe = 'Run a declarative pipeline (pipelines/*.json); files given here replace its source paths';
@@ -128,7 +128,7 @@ async function runPipeline(p: PipelineDefinition, inputs: string[], io: Io): Pro
             ...pipelineInputSettings(p),
             vocabSize: p.vocab_size,
             perSequence: p.per_sequence ?? false,
-            every: p.windows?.every,
+            every: p.windows?.tokens ?? p.windows?.every,
           },
         },
         io,
