@@ -1,6 +1,5 @@
 import type { FormatName } from '../formats/adapter.js';
 import type { Segment } from '../formats/scored-batch.js';
-import type { PipelineDefinition } from '../pipelines/pipeline-definition.js';
 import type { Framing } from '../streams/open-input.js';
 
 /**
@@ -48,16 +47,5 @@ export function inputSettings(argv: EvaluationArgs): InputSettings {
     concurrency: argv.concurrency,
     maxLineBytes: argv.maxLineBytes,
     framing: argv.framing as Framing | 'auto',
-  };
-}
-
-/** A pipeline's format, segment, sentinels and source options, with the command line's defaults. */
-export function pipelineInputSettings(p: PipelineDefinition): InputSettings {
-  return {
-    format: p.format ?? 'auto',
-    segment: p.segment ?? 'all',
-    sentinels: p.sentinels ?? 'include',
-    concurrency: p.source.concurrency ?? (p.mode === 'audit' || p.mode === 'compare' ? CONCURRENCY.ordered : CONCURRENCY.report),
-    framing: p.source.framing ?? 'auto',
   };
 }
