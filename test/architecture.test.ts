@@ -6,6 +6,8 @@ import {
   forbiddenImports,
   importGraph,
   importSpecifiers,
+  loadClosure,
+  loadTimeImports,
   type ImportEdge,
   type ImportRule,
 } from './helpers/import-graph.js';
@@ -59,7 +61,20 @@ describe('the import rules of src/', () => {
   it('has no two folders importing each other, directly or round a loop', () => {
     expect(folderLoops(graph).filter((loop) => !ALLOWED_LOOPS.includes(loop))).toEqual([]);
   });
+
+  it('loads no engine when the command line starts: runners and engines come with import() when a command runs', () => {
+    const loaded = loadClosure(SRC, 'cli/bin.ts');
+    expect(loaded).toContain('cli/report-settings.ts'); // the closure is followed at all
+    expect(loaded.filter(isEngine)).toEqual([]);
+  });
 });
+
+/** What the command line must not load before a command runs (rule 5 of ARCHITECTURE.md). */
+function isEngine(file: string): boolean {
+  if (file.endsWith('-runner.ts') || file === 'evaluate.ts') return true;
+  if (file === 'threads/thread-setting.ts') return false;
+  return /^(records|streams|aggregate|threads|watch|compare|reports)\//.test(file);
+}
 
 describe('the import checker, on a synthetic graph', () => {
   const edge = (from: string, to: string): ImportEdge => ({ from, to, local: to.includes('/') && !to.startsWith('node:') });
@@ -107,6 +122,20 @@ describe('the import checker, on a synthetic graph', () => {
       edge('watch/w.ts', 'math/m.js'),
     ];
     expect(folderLoops(graph)).toEqual(['audit ↔ reports', 'fast ↔ records ↔ streams']);
+  });
+
+  it('follows what loading a module loads: not type-only imports, not import()', () => {
+    const files: Record<string, string> = {
+      'cli/bin.ts': "import { a } from './a.js';\nimport type { R } from './report-runner.js';\nconst r = () => import('./report-runner.js');",
+      'cli/a.ts': "import { type T, b } from '../b/b.js';\nexport { c } from './c.js';\nimport { type U } from '../streams/u.js';",
+      'b/b.ts': "export * from '../streams/s.js';",
+      'cli/c.ts': '',
+      'streams/s.ts': '',
+    };
+    const loaded = loadClosure('', 'cli/bin.ts', (file) => files[file] ?? '');
+    expect(loaded).toEqual(['b/b.ts', 'cli/a.ts', 'cli/bin.ts', 'cli/c.ts', 'streams/s.ts']);
+    expect(loaded.filter(isEngine)).toEqual(['streams/s.ts']);
+    expect(loadTimeImports("import type { X } from './x.js';\nimport { type Y } from './y.js';\nexport type { Z } from './z.js';")).toEqual([]);
   });
 
   it('reads static, type-only, re-exported and dynamic imports, and ignores comments', () => {
