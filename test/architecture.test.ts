@@ -43,6 +43,37 @@ const RULES: ImportRule[] = [
  */
 const ALLOWED_LOOPS: string[] = [];
 
+/** The layers of ARCHITECTURE.md, bottom up: an import goes down, or sideways within one rank (loops checked apart). */
+const LAYER_RANK: Record<string, number> = {
+  math: 0,
+  'errors.ts': 0,
+  'version.ts': 0,
+  formats: 1,
+  fast: 2,
+  records: 3,
+  aggregate: 3,
+  streams: 4,
+  reports: 4,
+  threads: 5,
+  audit: 6,
+  compare: 6,
+  watch: 6,
+  pipelines: 6,
+  'evaluate.ts': 7,
+  'index.ts': 7,
+  cli: 8,
+};
+
+/** Folder edges ("a -> b") that point up the layers, or name a layer the table does not know. */
+function upwardEdges(edges: readonly string[]): string[] {
+  return edges.filter((edge) => {
+    const [from = '', to = ''] = edge.split(' -> ');
+    const a = LAYER_RANK[from];
+    const b = LAYER_RANK[to];
+    return a === undefined || b === undefined || b > a;
+  });
+}
+
 const SRC = fileURLToPath(new URL('../src', import.meta.url));
 
 describe('the import rules of src/', () => {
@@ -56,6 +87,10 @@ describe('the import rules of src/', () => {
 
   it('has no forbidden import', () => {
     expect(forbiddenImports(graph, RULES)).toEqual([]);
+  });
+
+  it('imports only down the layers (or within one rank), and every folder is in the table', () => {
+    expect(upwardEdges(folderEdges(graph))).toEqual([]);
   });
 
   it('has no two folders importing each other, directly or round a loop', () => {
@@ -122,6 +157,13 @@ describe('the import checker, on a synthetic graph', () => {
       edge('watch/w.ts', 'math/m.js'),
     ];
     expect(folderLoops(graph)).toEqual(['audit ↔ reports', 'fast ↔ records ↔ streams']);
+  });
+
+  it('finds an import up the layers and a folder missing from the table', () => {
+    expect(upwardEdges(['cli -> audit', 'audit -> audit', 'formats -> records', 'records -> fast', 'plugins -> math'])).toEqual([
+      'formats -> records',
+      'plugins -> math',
+    ]);
   });
 
   it('follows what loading a module loads: not type-only imports, not import()', () => {
