@@ -13,6 +13,7 @@ import type { Framing } from './streams/open-input.js';
 import { scoreInput } from './streams/score-input.js';
 import { evaluateThreaded } from './threads/evaluate-threaded.js';
 import { AUTO_MIN_BYTES, resolveThreads } from './threads/thread-count.js';
+import { threadSetting, type ThreadSetting } from './threads/thread-setting.js';
 
 export interface EvaluateOptions {
   /** Force one input format (default: detected per record). */
@@ -40,7 +41,7 @@ export interface EvaluateOptions {
    * Worker threads (default 'auto': one per core, at most 4, once the inputs reach 256 MB). Same
    * results either way. Rolling reports (`every`, `onRolling`) and `onBadRecord` keep one thread.
    */
-  threads?: number | 'auto';
+  threads?: ThreadSetting;
   /** What '-' reads (default process.stdin). */
   stdin?: Readable;
   onRolling?: (report: RollingReport) => void;
@@ -61,10 +62,7 @@ export async function evaluate(paths: readonly string[], options: EvaluateOption
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new XentError('INVALID_OPTION', `Expected \`concurrency\` to be an integer from 1 and up, got ${concurrency}`);
   }
-  const threads = options.threads;
-  if (threads !== undefined && threads !== 'auto' && (!Number.isInteger(threads) || threads < 1)) {
-    throw new XentError('INVALID_OPTION', `Expected \`threads\` to be an integer from 1 and up or "auto", got ${threads}`);
-  }
+  const threads = threadSetting(options.threads);
   if (options.vocabSize !== undefined && (!Number.isInteger(options.vocabSize) || options.vocabSize < 1)) {
     throw new XentError('INVALID_OPTION', `Expected \`vocab-size\` to be an integer from 1 and up, got ${options.vocabSize}`);
   }
@@ -103,7 +101,7 @@ export async function evaluate(paths: readonly string[], options: EvaluateOption
     }
   };
   const scoreOptions = { adapter, framing: options.framing, maxLineBytes: options.maxLineBytes, stdin: options.stdin, fastPath: options.fastPath };
-  const workers = await threadsFor(files, options);
+  const workers = await threadsFor(files, threads, options);
   if (workers > 1) {
     await evaluateThreaded(evaluation, files, {
       threads: workers,
@@ -159,8 +157,8 @@ export async function evaluate(paths: readonly string[], options: EvaluateOption
  * Threads for this run (see resolveThreads). Rolling reports and dead letters follow the input's
  * order record by record, so they keep the run on one thread.
  */
-async function threadsFor(files: readonly string[], options: EvaluateOptions): Promise<number> {
-  if (options.threads === 1) return 1;
+async function threadsFor(files: readonly string[], threads: ThreadSetting, options: EvaluateOptions): Promise<number> {
+  if (threads === 1) return 1;
   if (options.every !== undefined || options.onRolling !== undefined || options.onBadRecord !== undefined) return 1;
   let bytes = 0;
   for (const file of files) {
@@ -172,7 +170,7 @@ async function threadsFor(files: readonly string[], options: EvaluateOptions): P
       // reported when read
     }
   }
-  return resolveThreads(options.threads, bytes);
+  return resolveThreads(threads, bytes);
 }
 
 const PROGRESS_INTERVAL_MS = 50;

@@ -6,6 +6,8 @@ import {
   forbiddenImports,
   importGraph,
   importSpecifiers,
+  loadClosure,
+  loadTimeImports,
   type ImportEdge,
   type ImportRule,
 } from './helpers/import-graph.js';
@@ -41,6 +43,40 @@ const RULES: ImportRule[] = [
  */
 const ALLOWED_LOOPS: string[] = [];
 
+/** The layers of ARCHITECTURE.md, bottom up: an import goes down, or sideways within one rank (loops checked apart). */
+const LAYER_RANK: Record<string, number> = {
+  math: 0,
+  'errors.ts': 0,
+  'version.ts': 0,
+  formats: 1,
+  fast: 2,
+  records: 3,
+  aggregate: 3,
+  streams: 4,
+  reports: 4,
+  // The versioned state files and the NATS job engine (issue 10, on main): state as reports, distributed as watch.
+  state: 4,
+  threads: 5,
+  audit: 6,
+  compare: 6,
+  watch: 6,
+  pipelines: 6,
+  distributed: 6,
+  'evaluate.ts': 7,
+  'index.ts': 7,
+  cli: 8,
+};
+
+/** Folder edges ("a -> b") that point up the layers, or name a layer the table does not know. */
+function upwardEdges(edges: readonly string[]): string[] {
+  return edges.filter((edge) => {
+    const [from = '', to = ''] = edge.split(' -> ');
+    const a = LAYER_RANK[from];
+    const b = LAYER_RANK[to];
+    return a === undefined || b === undefined || b > a;
+  });
+}
+
 const SRC = fileURLToPath(new URL('../src', import.meta.url));
 
 describe('the import rules of src/', () => {
@@ -56,10 +92,27 @@ describe('the import rules of src/', () => {
     expect(forbiddenImports(graph, RULES)).toEqual([]);
   });
 
+  it('imports only down the layers (or within one rank), and every folder is in the table', () => {
+    expect(upwardEdges(folderEdges(graph))).toEqual([]);
+  });
+
   it('has no two folders importing each other, directly or round a loop', () => {
     expect(folderLoops(graph).filter((loop) => !ALLOWED_LOOPS.includes(loop))).toEqual([]);
   });
+
+  it('loads no engine when the command line starts: runners and engines come with import() when a command runs', () => {
+    const loaded = loadClosure(SRC, 'cli/bin.ts');
+    expect(loaded).toContain('cli/report-settings.ts'); // the closure is followed at all
+    expect(loaded.filter(isEngine)).toEqual([]);
+  });
 });
+
+/** What the command line must not load before a command runs (rule 5 of ARCHITECTURE.md). */
+function isEngine(file: string): boolean {
+  if (file.endsWith('-runner.ts') || file === 'evaluate.ts') return true;
+  if (file === 'threads/thread-setting.ts') return false;
+  return /^(records|streams|aggregate|threads|watch|compare|reports)\//.test(file);
+}
 
 describe('the import checker, on a synthetic graph', () => {
   const edge = (from: string, to: string): ImportEdge => ({ from, to, local: to.includes('/') && !to.startsWith('node:') });
@@ -107,6 +160,27 @@ describe('the import checker, on a synthetic graph', () => {
       edge('watch/w.ts', 'math/m.js'),
     ];
     expect(folderLoops(graph)).toEqual(['audit ↔ reports', 'fast ↔ records ↔ streams']);
+  });
+
+  it('finds an import up the layers and a folder missing from the table', () => {
+    expect(upwardEdges(['cli -> audit', 'audit -> audit', 'formats -> records', 'records -> fast', 'plugins -> math'])).toEqual([
+      'formats -> records',
+      'plugins -> math',
+    ]);
+  });
+
+  it('follows what loading a module loads: not type-only imports, not import()', () => {
+    const files: Record<string, string> = {
+      'cli/bin.ts': "import { a } from './a.js';\nimport type { R } from './report-runner.js';\nconst r = () => import('./report-runner.js');",
+      'cli/a.ts': "import { type T, b } from '../b/b.js';\nexport { c } from './c.js';\nimport { type U } from '../streams/u.js';",
+      'b/b.ts': "export * from '../streams/s.js';",
+      'cli/c.ts': '',
+      'streams/s.ts': '',
+    };
+    const loaded = loadClosure('', 'cli/bin.ts', (file) => files[file] ?? '');
+    expect(loaded).toEqual(['b/b.ts', 'cli/a.ts', 'cli/bin.ts', 'cli/c.ts', 'streams/s.ts']);
+    expect(loaded.filter(isEngine)).toEqual(['streams/s.ts']);
+    expect(loadTimeImports("import type { X } from './x.js';\nimport { type Y } from './y.js';\nexport type { Z } from './z.js';")).toEqual([]);
   });
 
   it('reads static, type-only, re-exported and dynamic imports, and ignores comments', () => {

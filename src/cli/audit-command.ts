@@ -2,10 +2,11 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { RANK_METRICS, type RankMetric } from '../audit/sequence-scores.js';
 import { parseAnomalyLimits } from '../audit/thresholds.js';
 import { commandOutputs } from '../audit/write-output.js';
-import { inputSettings } from './input-settings.js';
-import { CONCURRENCY, withEvaluationOptions } from './report-options.js';
+import { AUDIT_DEFAULTS, checkAuditArgs } from './audit-settings.js';
+import { CONCURRENCY, inputSettings } from './input-settings.js';
+import { withEvaluationOptions } from './report-options.js';
 import type { Io } from './report-runner.js';
-import { restoreStdin, UsageError } from './usage-error.js';
+import { restoreStdin } from './usage-error.js';
 
 export const command = 'audit [files..]';
 export const describe = 'Find what is wrong in a corpus: worst sequences, quantiles, anomalies, bad records; thresholds for CI';
@@ -28,36 +29,10 @@ export function builder(yargs: Argv) {
     .option('max-bad-records', { type: 'number', describe: 'Threshold: bad records' })
     .option('max-anomalies', { type: 'string', array: true, describe: 'Threshold KIND=N (repeatable), KIND an anomaly kind or all, e.g. sentinel=0' })
     .conflicts('json', 'markdown')
-    .check((argv) => {
-      const files = argv.files as string[] | undefined;
-      if (files === undefined || files.length === 0) throw new UsageError('Give at least one file, directory, or - for stdin.');
-      for (const name of ['top', 'detail-tokens', 'max-bad-records'] as const) {
-        const v = argv[name];
-        if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new UsageError(`Expected \`--${name}\` to be an integer from 0 and up, got ${v}`);
-      }
-      for (const name of ['max-groups', 'concurrency', 'max-line-bytes'] as const) {
-        const v = argv[name];
-        if (!Number.isInteger(v) || v < 1) throw new UsageError(`Expected \`--${name}\` to be an integer from 1 and up, got ${v}`);
-      }
-      if (argv['vocab-size'] !== undefined && (!Number.isInteger(argv['vocab-size']) || argv['vocab-size'] < 1)) {
-        throw new UsageError(`Expected \`--vocab-size\` to be an integer from 1 and up, got ${argv['vocab-size']}`);
-      }
-      for (const name of ['max-perplexity', 'max-p99-perplexity'] as const) {
-        const v = argv[name];
-        if (v !== undefined && !(v >= 1)) throw new UsageError(`Expected \`--${name}\` to be a number from 1 and up, got ${v}`);
-      }
-      try {
-        parseAnomalyLimits((argv['max-anomalies'] as string[] | undefined) ?? []);
-      } catch (error) {
-        throw new UsageError((error as Error).message);
-      }
-      return true;
-    });
+    .check((argv) => checkAuditArgs(argv));
 }
 
 type AuditArgs = ArgumentsCamelCase<Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>>;
-
-export const AUDIT_DEFAULTS = { top: 10, rankBy: 'cross-entropy' as RankMetric, maxGroups: 1000, detailTokens: 200 };
 
 export function handler(io: Io, setExitCode: (code: number) => void) {
   return async (argv: AuditArgs): Promise<void> => {

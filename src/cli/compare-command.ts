@@ -1,9 +1,10 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
 import { commandOutputs } from '../audit/write-output.js';
-import { inputSettings } from './input-settings.js';
-import { CONCURRENCY, withEvaluationOptions } from './report-options.js';
+import { checkCompareArgs, COMPARE_DEFAULTS } from './compare-settings.js';
+import { CONCURRENCY, inputSettings } from './input-settings.js';
+import { withEvaluationOptions } from './report-options.js';
 import type { Io } from './report-runner.js';
-import { restoreStdin, UsageError } from './usage-error.js';
+import { restoreStdin } from './usage-error.js';
 
 export const command = 'compare <a> <b>';
 export const describe = 'Compare two dumps of the same prompts: mean difference with a bootstrap CI, win rate, most changed';
@@ -24,26 +25,10 @@ export function builder(yargs: Argv) {
     .option('dead-letter', { type: 'string', describe: 'Append every bad line to this file as NDJSON {side, file, line, offset, code, reason, raw}' })
     .option('max-mean-difference', { type: 'number', describe: 'Threshold: exit 4 when the CI\'s lower end is above this (B worse by more than N nats)' })
     .conflicts('json', 'markdown')
-    .check((argv) => {
-      for (const name of ['top'] as const) {
-        const v = argv[name];
-        if (!Number.isInteger(v) || v < 0) throw new UsageError(`Expected \`--${name}\` to be an integer from 0 and up, got ${v}`);
-      }
-      for (const name of ['bootstrap', 'partitions', 'concurrency', 'max-line-bytes'] as const) {
-        const v = argv[name];
-        const min = name === 'bootstrap' ? 10 : 1;
-        if (!Number.isInteger(v) || v < min) throw new UsageError(`Expected \`--${name}\` to be an integer from ${min} and up, got ${v}`);
-      }
-      if (!Number.isInteger(argv.seed)) throw new UsageError(`Expected \`--seed\` to be an integer, got ${argv.seed}`);
-      const limit = argv['max-mean-difference'];
-      if (limit !== undefined && !Number.isFinite(limit)) throw new UsageError(`Expected \`--max-mean-difference\` to be a number (nats), got ${limit}`);
-      return true;
-    });
+    .check((argv) => checkCompareArgs(argv));
 }
 
 type CompareArgs = ArgumentsCamelCase<Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>>;
-
-export const COMPARE_DEFAULTS = { top: 10, bootstrap: 1000, seed: 1, partitions: 64 };
 
 export function handler(io: Io, setExitCode: (code: number) => void) {
   return async (argv: CompareArgs): Promise<void> => {

@@ -3,7 +3,8 @@ import type { FormatName } from '../formats/adapter.js';
 import type { Framing } from '../streams/open-input.js';
 import { withEvaluationOptions } from './report-options.js';
 import type { Io } from './report-runner.js';
-import { restoreStdin, UsageError } from './usage-error.js';
+import { checkReportArgs, REPORT_DEFAULTS, reportThreads } from './report-settings.js';
+import { restoreStdin } from './usage-error.js';
 
 export const command = 'report [files..]';
 export const describe = 'Read logprob dumps (files, directories, - for stdin; .gz too) and print one exact report';
@@ -12,9 +13,13 @@ export function builder(yargs: Argv) {
   return withEvaluationOptions(yargs)
     .positional('files', { type: 'string', array: true, describe: 'Dump files, directories of them, or - for stdin' })
     .option('json', { type: 'boolean', describe: 'Print the report as one JSON object' })
-    .option('ndjson', { type: 'boolean', describe: 'Print rolling reports (with --every) and the final one as NDJSON lines' })
+    .option('ndjson', { type: 'boolean', describe: 'Print rolling reports (with --window) and the final one as NDJSON lines' })
     .option('markdown', { type: 'boolean', describe: 'Print the report as Markdown (tables, for a PR comment or a job summary)' })
-    .option('every', { type: 'number', describe: 'With --ndjson: a rolling report each time the token count crosses a multiple of N' })
+    .option('window', {
+      alias: 'every',
+      type: 'number',
+      describe: 'With --ndjson: a rolling report each time the token count crosses a multiple of N, over the last N tokens',
+    })
     .option('per-sequence', { type: 'boolean', default: false, describe: 'Include every sequence\'s figures (memory grows with the number of sequences)' })
     .option('strict', { type: 'boolean', default: false, describe: 'Exit 3 when any record was bad or any request failed' })
     .option('dead-letter', { type: 'string', describe: 'Append every bad record to this file as NDJSON {file, line, offset, code, reason, raw}' })
@@ -22,32 +27,12 @@ export function builder(yargs: Argv) {
     .option('out', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
     .option('threads', {
       type: 'string',
-      default: 'auto',
-      describe: 'Worker threads: a number, or auto (one per core, at most 4, once the inputs reach 256 MB); --every and --dead-letter keep one',
+      default: REPORT_DEFAULTS.threads,
+      describe: 'Worker threads: a number, or auto (one per core, at most 4, once the inputs reach 256 MB); --window and --dead-letter keep one',
     })
     .conflicts('json', ['ndjson', 'markdown'])
     .conflicts('ndjson', 'markdown')
-    .check((argv) => {
-      const files = argv.files as string[] | undefined;
-      if (files === undefined || files.length === 0) throw new UsageError('Give at least one file, directory, or - for stdin.');
-      if (argv.every !== undefined && !argv.ndjson) throw new UsageError('--every needs --ndjson (rolling reports are NDJSON lines).');
-      if (argv.every !== undefined && (!Number.isInteger(argv.every) || argv.every < 1)) {
-        throw new UsageError(`Expected \`--every\` to be an integer from 1 and up, got ${argv.every}`);
-      }
-      if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1) {
-        throw new UsageError(`Expected \`--concurrency\` to be an integer from 1 and up, got ${argv.concurrency}`);
-      }
-      if (argv['vocab-size'] !== undefined && (!Number.isInteger(argv['vocab-size']) || argv['vocab-size'] < 1)) {
-        throw new UsageError(`Expected \`--vocab-size\` to be an integer from 1 and up, got ${argv['vocab-size']}`);
-      }
-      if (argv.threads !== 'auto' && !/^[1-9][0-9]*$/.test(String(argv.threads))) {
-        throw new UsageError(`Expected \`--threads\` to be an integer from 1 and up or auto, got ${argv.threads}`);
-      }
-      if (!Number.isInteger(argv['max-line-bytes']) || argv['max-line-bytes'] < 1) {
-        throw new UsageError(`Expected \`--max-line-bytes\` to be an integer from 1 and up, got ${argv['max-line-bytes']}`);
-      }
-      return true;
-    });
+    .check((argv) => checkReportArgs(argv));
 }
 
 type ReportArgs = ArgumentsCamelCase<Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>>;
@@ -69,11 +54,11 @@ export function handler(io: Io, setExitCode: (code: number) => void) {
           sentinels: argv.sentinels,
           vocabSize: argv.vocabSize,
           perSequence: argv.perSequence,
-          every: argv.every,
+          every: argv.window,
           concurrency: argv.concurrency,
           maxLineBytes: argv.maxLineBytes,
           framing: argv.framing as Framing | 'auto',
-          threads: argv.threads === 'auto' ? 'auto' : Number(argv.threads),
+          threads: reportThreads(argv.threads),
         },
       },
       io,

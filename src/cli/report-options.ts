@@ -1,14 +1,6 @@
 import type { Argv } from 'yargs';
 import { formatNames } from '../formats/registry.js';
-
-/**
- * Files a command reads at once by default. A report sums each file apart and merges them in
- * input order, so reading four at once changes nothing but the time. An audit or a comparison
- * keeps examples, a rolling series, groups and sketches in the order records arrive, so files
- * read at once would make them vary from run to run; and as both are CPU-bound on one thread,
- * reading files one at a time cost nothing measurable (12 files of 25 MB: 1.9 s either way).
- */
-export const CONCURRENCY = { report: 4, ordered: 1 };
+import { CONCURRENCY, DEFAULT_MAX_LINE_BYTES } from './input-settings.js';
 
 /** Options shared by `report`, `audit` and `compare` (run reads them from the pipeline file instead). */
 export function withEvaluationOptions<T>(yargs: Argv<T>, concurrency: number = CONCURRENCY.report) {
@@ -34,7 +26,7 @@ export function withEvaluationOptions<T>(yargs: Argv<T>, concurrency: number = C
           ? 'Files read at once'
           : 'Files read at once; above 1 their records interleave, and examples, the rolling series, groups and quantiles follow that order',
     })
-    .option('max-line-bytes', { type: 'number', default: 64 * 1024 * 1024, describe: 'Longest line read; longer ones are bad records' })
+    .option('max-line-bytes', { type: 'number', default: DEFAULT_MAX_LINE_BYTES, describe: 'Longest line read; longer ones are bad records' })
     .option('framing', {
       choices: ['auto', 'lines', 'json-array', 'json-value'] as const,
       default: 'auto' as const,

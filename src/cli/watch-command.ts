@@ -3,7 +3,7 @@ import type { Argv, ArgumentsCamelCase } from 'yargs';
 import type { FormatName } from '../formats/adapter.js';
 import { formatNames } from '../formats/registry.js';
 import type { Io } from './report-runner.js';
-import { STDIN_TOKEN, UsageError } from './usage-error.js';
+import { checkWatchArgs, WATCH_DEFAULTS } from './watch-settings.js';
 
 export const command = 'watch <files..>';
 export const describe = 'Follow growing logs (files or globs) as a daemon: rolling NDJSON reports, exactly-once totals across rotation and restarts';
@@ -35,24 +35,10 @@ export function builder(yargs: Argv) {
     .option('sentinels', { choices: ['include', 'exclude'] as const, default: 'include' as const, describe: 'Score sentinel logprobs as given, or drop them' })
     .option('vocab-size', { type: 'number', describe: 'Vocabulary size, for the upper bound on entropy from top-k' })
     .option('max-line-bytes', { type: 'number', default: WATCH_DEFAULTS.maxLineBytes, describe: 'Longest line read; longer ones are bad records, skipped without being buffered' })
-    .check((argv) => {
-      const files = (argv.files as string[] | undefined) ?? [];
-      if (files.includes(STDIN_TOKEN)) throw new UsageError('xent watch follows files; for stdin use xent report - --ndjson --every N.');
-      for (const [name, value] of [['window', argv.window], ['max-line-bytes', argv['max-line-bytes']]] as const) {
-        if (!Number.isInteger(value) || (value as number) < 1) throw new UsageError(`Expected \`--${name}\` to be an integer from 1 and up, got ${value}`);
-      }
-      const port = argv['metrics-port'];
-      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-        throw new UsageError(`Expected \`--metrics-port\` to be a port number, got ${port}`);
-      }
-      return true;
-    });
+    .check((argv) => checkWatchArgs(argv));
 }
 
 type WatchArgs = ArgumentsCamelCase<Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>>;
-
-// maxLineBytes is report's (DEFAULT_MAX_LINE_BYTES): a line report counts must not be bad under watch.
-export const WATCH_DEFAULTS = { interval: '10s', window: 10_000, poll: '1s', checkpointInterval: '5s', metricsHost: '127.0.0.1', maxLineBytes: 64 * 1024 * 1024, releaseAfter: '5m' };
 
 export function handler(io: Io, setExitCode: (code: number) => void) {
   return async (argv: WatchArgs): Promise<void> => {

@@ -5,7 +5,7 @@ import { parseDuration } from '../watch/duration.js';
 import { LogWatcher } from '../watch/log-watcher.js';
 import { MetricsServer } from '../watch/metrics-server.js';
 import { EXIT } from './exit-codes.js';
-import { WATCH_DEFAULTS } from './watch-command.js';
+import { WATCH_DEFAULTS } from './watch-settings.js';
 import type { Io } from './report-runner.js';
 import { UsageError } from './usage-error.js';
 

@@ -25,7 +25,11 @@ export interface PipelineDefinition {
   segment?: Segment | 'all';
   sentinels?: 'include' | 'exclude';
   vocab_size?: number;
-  /** report: a rolling line every `every` tokens. watch: a rolling line every `interval`, over the last `tokens`. */
+  /**
+   * The rolling window is `tokens` in both modes (`--window` on the command line). report: a rolling line every `tokens`
+   * tokens, over the last `tokens` (`every` is its older name). watch: a rolling line every `interval`, over the last
+   * `tokens`.
+   */
   windows?: { every?: number; interval?: string; tokens?: number };
   /** watch: the state directory (checkpoints and lock). */
   state?: string;
@@ -147,9 +151,10 @@ export function parsePipeline(value: unknown, where: string): PipelineDefinition
   if (v.windows !== undefined) {
     const w = (v.windows ?? {}) as Record<string, unknown>;
     for (const key of Object.keys(w)) if (!['every', 'interval', 'tokens'].includes(key)) fail(`unknown field \`windows.${key}\``);
-    for (const key of watching ? ['tokens'] : ['every']) integer(w[key], `windows.${key}`, 1, fail);
+    for (const key of watching ? ['tokens'] : ['tokens', 'every']) integer(w[key], `windows.${key}`, 1, fail);
     if (watching && w.every !== undefined) fail('`windows.every` is for mode report; a watch pipeline uses `windows.interval` and `windows.tokens`');
-    if (!watching && (w.interval !== undefined || w.tokens !== undefined)) fail('`windows.interval` and `windows.tokens` are for mode watch');
+    if (!watching && w.interval !== undefined) fail('`windows.interval` is for mode watch');
+    if (w.every !== undefined && w.tokens !== undefined) fail('`windows.every` is the older name of `windows.tokens`: give one');
     if (w.interval !== undefined && (typeof w.interval !== 'string' || !/^\d+(\.\d+)?(ms|s|m|h)?$/.test(w.interval))) {
       fail(`expected \`windows.interval\` to be a duration like 10s, got ${JSON.stringify(w.interval)}`);
     }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MIN_RANGE_BYTES } from './plan-units.js';
+import type { ThreadSetting } from './thread-setting.js';
 import { WORKER_SCRIPT } from './worker-pool.js';
 
 /**
@@ -17,12 +18,10 @@ const AUTO_MAX_THREADS = 4;
 /**
  * `--threads`: a number is taken as asked; `auto` is one thread per core (at most 4) when the
  * inputs add up to 256 MB or more, else 1. Either way 1 when the worker script is not there (code
- * run from the TypeScript sources): threads change how fast, never what comes out.
+ * run from the TypeScript sources): threads change how fast, never what comes out. `requested` was checked by
+ * threadSetting.
  */
-export function resolveThreads(requested: number | 'auto' | undefined, inputBytes: number): number {
-  if (requested !== undefined && requested !== 'auto' && (!Number.isInteger(requested) || requested < 1)) {
-    throw new RangeError(`Expected \`threads\` to be an integer from 1 and up or "auto", got ${requested}`);
-  }
+export function resolveThreads(requested: ThreadSetting | undefined, inputBytes: number): number {
   if (!existsSync(fileURLToPath(WORKER_SCRIPT))) return 1;
   if (requested !== undefined && requested !== 'auto') return requested;
   if (inputBytes < AUTO_MIN_BYTES) return 1;

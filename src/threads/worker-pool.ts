@@ -41,9 +41,7 @@ export class WorkerPool implements UnitRunner {
     private readonly size: number,
     private readonly options: UnitOptions,
     private readonly onProgress?: (records: number, tokens: number) => void,
-  ) {
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`Expected \`threads\` to be an integer from 1 and up, got ${size}`);
-  }
+  ) {}
 
   run(unit: WorkUnit): Promise<UnitResult> {
     return new Promise((resolve, reject) => {

@@ -59,6 +59,19 @@ describe('xent report', () => {
     expect(lines[4].corpus.tokens).toBe(20);
   });
 
+  it('--window N is the rolling window, --every N its older name: the same lines', async () => {
+    const many = join(dir, 'many-window.jsonl');
+    writeFileSync(many, Array.from({ length: 10 }, (_, i) => JSON.stringify({ id: `s${i}`, logprobs: [-1, -(i + 1)] })).join('\n'));
+    const window = await runCli(['report', many, '--ndjson', '--window', '5']);
+    const every = await runCli(['report', many, '--ndjson', '--every', '5']);
+    expect(window.code).toBe(0);
+    expect(window.stdout.trim().split('\n')).toHaveLength(5);
+    expect(window.stdout).toBe(every.stdout);
+    const alone = await runCli(['report', many, '--window', '5']);
+    expect(alone.code).toBe(-1); // runCli: a usage error thrown by the parser (the bin exits 1 on it)
+    expect(alone.stderr).toContain('--window (or --every) needs --ndjson');
+  });
+
   it('--per-sequence lists every sequence', async () => {
     const { stdout } = await runCli(['report', good, '--json', '--per-sequence']);
     const report = JSON.parse(stdout);

@@ -138,3 +138,38 @@ function tsFiles(dir: string): string[] {
 function toPosix(p: string): string {
   return p.split(sep).join('/');
 }
+
+/**
+ * The specifiers a module loads when it is loaded: static imports and `export … from`, less type-only ones (erased by
+ * the compiler) and dynamic `import()` (loaded only when that code runs).
+ */
+export function loadTimeImports(source: string): string[] {
+  const file = ts.createSourceFile('module.ts', source, ts.ScriptTarget.Latest, false);
+  const found: string[] = [];
+  for (const statement of file.statements) {
+    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
+      const clause = statement.importClause;
+      if (clause?.isTypeOnly) continue;
+      const named = clause?.namedBindings;
+      const onlyTypes = clause !== undefined && clause.name === undefined && named !== undefined && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+      if (!onlyTypes) found.push(statement.moduleSpecifier.text);
+    } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier !== undefined && ts.isStringLiteral(statement.moduleSpecifier) && !statement.isTypeOnly) {
+      found.push(statement.moduleSpecifier.text);
+    }
+  }
+  return found;
+}
+
+/** Every source file (relative to `root`, `.ts`) that loading `entry` loads, following loadTimeImports. */
+export function loadClosure(root: string, entry: string, read: (file: string) => string = (file) => readFileSync(join(root, file), 'utf8')): string[] {
+  const seen = new Set<string>();
+  const queue = [entry];
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const spec of loadTimeImports(read(file))) {
+      if (spec.startsWith('.')) queue.push(posix.normalize(posix.join(posix.dirname(file), spec)).replace(/\.js$/, '.ts'));
+    }
+  }
+  return [...seen].sort();
+}

@@ -14,6 +14,15 @@ describe('parsePipeline', () => {
     expect(parsePipeline(JSON.parse(readFileSync(join(dir, 'model-compare.json'), 'utf8')), 'model-compare.json').mode).toBe('compare');
   });
 
+  it('reads the rolling window as windows.tokens in both modes, windows.every as its older name in mode report', () => {
+    const base = { source: { paths: ['x'] }, outputs: [{ type: 'ndjson' }] };
+    expect(parsePipeline({ ...base, windows: { tokens: 5 } }, 'p.json').windows).toEqual({ tokens: 5 });
+    expect(parsePipeline({ ...base, windows: { every: 5 } }, 'p.json').windows).toEqual({ every: 5 });
+    expect(() => parsePipeline({ ...base, windows: { tokens: 0 } }, 'p.json')).toThrow(/`windows.tokens`/);
+    expect(() => parsePipeline({ ...base, windows: { tokens: 5, every: 5 } }, 'p.json')).toThrow(/older name of `windows.tokens`/);
+    expect(() => parsePipeline({ ...base, windows: { interval: '10s' } }, 'p.json')).toThrow(/`windows.interval` is for mode watch/);
+  });
+
   it('names the field that is wrong', () => {
     const base = { source: { paths: ['x'] }, outputs: [{ type: 'json' }] };
     expect(() => parsePipeline({ ...base, segment: 'middle' }, 'p.json')).toThrow(/p\.json: expected `segment` to be one of all, prompt, completion, got "middle"/);

@@ -1,0 +1,30 @@
+import { expectInteger } from './option-checks.js';
+import { UsageError } from './usage-error.js';
+
+/**
+ * `xent compare`'s settings: its defaults (also a pipeline's, in mode compare) and the checks of its options, run once
+ * when the command line is parsed (a pipeline's are checked by parsePipeline).
+ */
+export const COMPARE_DEFAULTS = { top: 10, bootstrap: 1000, seed: 1, partitions: 64 };
+
+/** The compare options as yargs parses them, before any check. */
+export interface CompareArgs {
+  top: number;
+  bootstrap: number;
+  partitions: number;
+  concurrency: number;
+  'max-line-bytes': number;
+  seed: number;
+  'max-mean-difference'?: number;
+}
+
+export function checkCompareArgs(argv: CompareArgs): true {
+  expectInteger('top', argv.top, 0);
+  // Fewer than 10 replicates give no interval worth the name.
+  expectInteger('bootstrap', argv.bootstrap, 10);
+  for (const name of ['partitions', 'concurrency', 'max-line-bytes'] as const) expectInteger(name, argv[name], 1);
+  if (!Number.isInteger(argv.seed)) throw new UsageError(`Expected \`--seed\` to be an integer, got ${argv.seed}`);
+  const limit = argv['max-mean-difference'];
+  if (limit !== undefined && !Number.isFinite(limit)) throw new UsageError(`Expected \`--max-mean-difference\` to be a number (nats), got ${limit}`);
+  return true;
+}
