@@ -1,32 +1,20 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { runCli } from '../helpers/cli.js';
+import { CHROMIUM, chromiumAvailable, type Browser } from '../helpers/headless-chromium.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const require = createRequire(import.meta.url);
-function playwrightAvailable(): boolean {
-  try {
-    require.resolve('playwright-core');
-    return true;
-  } catch {
-    return false;
-  }
-}
-const available = existsSync(CHROMIUM) && playwrightAvailable();
-if (!available) console.warn(`SKIPPED: the HTML page browser tests need ${CHROMIUM} and playwright-core (apt-get install -y chromium; npm ci)`);
+const available = chromiumAvailable('the HTML page browser tests');
 
 const INJECTED = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "'><svg onload=alert(1)>"];
 const dir = tempDir('xent-html-');
 /** Screenshots outlive the test, for a human to look at (the test prints the paths). */
 const shots = join(tmpdir(), 'xent-screenshots');
 
-type Browser = Awaited<ReturnType<typeof import('playwright-core')['chromium']['launch']>>;
 
 describe.skipIf(!available)('HTML pages in headless Chromium', () => {
   let browser: Browser;

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppendLog } from '../../src/watch/append-log.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { mountTinyDisk } from '../helpers/tiny-disk.js';
 
 const root = tempDir('xent-applog-');
 
@@ -33,17 +34,7 @@ describe('AppendLog', () => {
 
   // A real full disk: a 64 KiB tmpfs (root can mount one here; elsewhere the test says it skipped).
   const mountPoint = join(root, 'tiny');
-  mkdirSync(mountPoint);
-  let mounted = false;
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mountPoint], { stdio: 'ignore' });
-    mounted = true;
-  } catch {
-    console.warn(`ENOSPC test skipped: cannot mount a small tmpfs at ${mountPoint} (needs root)`);
-  }
-  afterAll(() => {
-    if (mounted) execFileSync('umount', [mountPoint]);
-  });
+  const mounted = mountTinyDisk(mountPoint, 'ENOSPC test');
 
   it.skipIf(!mounted)('on ENOSPC keeps the file whole lines, queues, and writes the queue once space is back', () => {
     const path = join(mountPoint, 'out.ndjson');

@@ -1,24 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
+import { mountTinyDisk } from '../helpers/tiny-disk.js';
 import { folded, recordLines, start, stop, until, watcherOptions } from '../helpers/watch-harness.js';
 
 // A real full disk: a 64 KiB tmpfs (root can mount one here; elsewhere the test says it skipped).
 const root = tempDir('xent-full-');
 const mountPoint = join(root, 'tiny');
-mkdirSync(mountPoint);
-let mounted = false;
-try {
-  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mountPoint], { stdio: 'ignore' });
-  mounted = true;
-} catch {
-  console.warn(`full-disk watch test skipped: cannot mount a small tmpfs at ${mountPoint} (needs root)`);
-}
-afterAll(() => {
-  if (mounted) execFileSync('umount', [mountPoint]);
-});
+const mounted = mountTinyDisk(mountPoint, 'full-disk watch test');
 
 function fill(path: string): void {
   try {

@@ -1,28 +1,16 @@
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
+import { CHROMIUM, chromiumAvailable, type Browser } from '../helpers/headless-chromium.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { startDaemon, waitUntil, type Daemon } from '../helpers/watch-daemon.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const require = createRequire(import.meta.url);
-function playwrightAvailable(): boolean {
-  try {
-    require.resolve('playwright-core');
-    return true;
-  } catch {
-    return false;
-  }
-}
-const available = existsSync(CHROMIUM) && playwrightAvailable();
-if (!available) console.warn(`SKIPPED: the live page browser test needs ${CHROMIUM} and playwright-core (apt-get install -y chromium; npm ci)`);
+const available = chromiumAvailable('the live page browser test');
 
 const EVIL = '<img src=x onerror=alert(1)>';
 const dir = tempDir('xent-live-');
-type Browser = Awaited<ReturnType<typeof import('playwright-core')['chromium']['launch']>>;
 
 const record = (id: string, logprobs: number[]) => `${JSON.stringify({ id, tokens: logprobs.map((_, i) => `t${i}`), logprobs })}\n`;
 
