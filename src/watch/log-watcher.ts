@@ -1,7 +1,6 @@
 import { CorpusAccumulator, type AccumulatorOptions, type BadRecord, type CorpusMetrics, type SequenceFigures } from '../aggregate/corpus-accumulator.js';
 import { Evaluation } from '../aggregate/evaluation.js';
 import type { TokenWindowState, WindowMetrics } from '../aggregate/token-window.js';
-import { XentError } from '../errors.js';
 import type { FormatAdapter } from '../formats/adapter.js';
 import { deadLetterLine } from '../formats/dead-letter.js';
 import { toJson } from '../reports/json-report.js';
@@ -11,15 +10,12 @@ import { FastRecordScanner } from '../fast/fast-record-scanner.js';
 import type { ScoredRecord } from '../formats/record-outcome.js';
 import { fastPathFor } from '../records/fast-path-use.js';
 import { scoreFramed } from '../records/score-framed.js';
-import { AppendLog } from './append-log.js';
 import { CheckpointStore, type CheckpointFault } from './checkpoint-store.js';
+import { DaemonOutputs, type CommittedOutputs } from './daemon-outputs.js';
 import { FollowedFiles, type FileStatus, type RetiredFiles } from './followed-files.js';
 import { StateLock } from './state-lock.js';
 import type { TailedFile, TailedFileState } from './tailed-file.js';
 
-/** How long the final report waits for a full disk: 10 × 300 ms. */
-const DRAIN_ATTEMPTS = 10;
-const DRAIN_PAUSE_MS = 300;
 /** A file that is behind is read in chunks of up to 8 × --read budget (1 MiB in the CLI: 8 MiB). */
 const MAX_READ_GROWTH = 8;
 
@@ -65,7 +61,7 @@ interface CheckpointPayload {
   version: 1;
   files: TailedFileState[];
   retired: RetiredFiles | null;
-  outputs: { out: number | null; deadLetter: number | null };
+  outputs: CommittedOutputs;
   /** See FollowedFiles.truncatedWithoutCopy (absent in older checkpoints). */
   truncatedWithoutCopy?: number;
   /** The rolling window (bounded by --window), so dashboards do not jump after a restart (absent in older checkpoints). */
@@ -109,9 +105,7 @@ export class LogWatcher {
   private readonly evaluation: Evaluation;
   private readonly store: CheckpointStore<CheckpointPayload> | undefined;
   private readonly lock: StateLock | undefined;
-  private outLog: AppendLog | undefined;
-  private deadLog: AppendLog | undefined;
-  private droppedWarned = 0;
+  private readonly outputs: DaemonOutputs;
   /** Lines folded since the last commit: committed as soon as the files are caught up. */
   private uncommitted = false;
   /** FollowedFiles.changes at the last commit. */
@@ -128,6 +122,7 @@ export class LogWatcher {
 
   constructor(private readonly options: LogWatcherOptions) {
     this.followed = new FollowedFiles({ ...options, onFinished: (accumulator) => this.drainSequences(accumulator) });
+    this.outputs = new DaemonOutputs(options);
     const fast = fastPathFor(options.adapter);
     this.scanner = fast === undefined ? undefined : new FastRecordScanner(fast.shapes, fast.listing);
     this.accepts = fast?.accepts;
@@ -136,7 +131,7 @@ export class LogWatcher {
       {
         onBadRecord: (bad, raw) => {
           this.options.observer?.badRecord(bad);
-          this.deadLog?.write(deadLetterLine(bad, raw));
+          this.outputs.deadLetter(deadLetterLine(bad, raw));
         },
       },
     );
@@ -151,7 +146,7 @@ export class LogWatcher {
     this.lock?.acquire();
     try {
       const restored = this.store?.load(this.options.warn);
-      this.openOutputs(restored?.outputs);
+      this.outputs.open(restored?.outputs);
       if (restored !== undefined) {
         await this.followed.restoreFrom(restored.files, restored.retired);
         this.followed.truncatedWithoutCopy = restored.truncatedWithoutCopy ?? 0;
@@ -196,12 +191,11 @@ export class LogWatcher {
       const report = this.finalReport();
       this.emit(report);
       await this.checkpoint();
-      await this.drainOutputs();
+      await this.outputs.drain(() => this.checkpoint());
       return report;
     } finally {
       await this.followed.closeAll();
-      this.outLog?.close();
-      this.deadLog?.close();
+      this.outputs.close();
       this.lock?.release();
     }
   }
@@ -262,42 +256,9 @@ export class LogWatcher {
     return buildReport(evaluation);
   }
 
-  private openOutputs(committed: CheckpointPayload['outputs'] | undefined): void {
-    if (typeof this.options.out === 'string') this.outLog = new AppendLog(this.options.out, committed?.out ?? undefined);
-    if (this.options.deadLetter !== undefined) this.deadLog = new AppendLog(this.options.deadLetter, committed?.deadLetter ?? undefined);
-  }
-
   private emit(value: unknown): void {
     this.lock?.assertHeld();
-    const line = `${toJson(value)}\n`;
-    if (this.outLog !== undefined) {
-      this.outLog.write(line);
-      if (this.outLog.dropped > this.droppedWarned) {
-        this.droppedWarned = this.outLog.dropped;
-        this.options.warn(`--out ${this.outLog.path}: the disk is full; ${this.droppedWarned} rolling line(s) dropped so far (the oldest queued first)`);
-      }
-    } else if (typeof this.options.out === 'function') this.options.out(line);
-  }
-
-  /**
-   * The final report must reach --out. While the disk stays full the run retries for a few
-   * seconds, then fails with exit 2: a daemon that exits 0 without its final report would be
-   * believed.
-   */
-  private async drainOutputs(): Promise<void> {
-    const queued = () => (this.outLog?.queued ?? 0) + (this.deadLog?.queued ?? 0);
-    for (let attempt = 0; attempt < DRAIN_ATTEMPTS && queued() > 0; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, DRAIN_PAUSE_MS));
-      await this.checkpoint();
-    }
-    if (queued() === 0) return;
-    const stuck = [this.outLog, this.deadLog].filter((log) => log !== undefined && log.queued > 0).map((log) => log?.path);
-    throw new XentError(
-      'OUTPUT_WRITE_FAILED',
-      `the final report could not be written: ${stuck.join(' and ')} refused ${queued()} line(s) (the disk is full)` +
-        (this.droppedWarned > 0 ? `, and ${this.droppedWarned} rolling line(s) were dropped before` : '') +
-        '. The checkpoint is committed: free space and start the daemon again to write it.',
-    );
+    this.outputs.report(`${toJson(value)}\n`);
   }
 
   /** One bounded read from every open file; true when some file may have more right now. */
@@ -355,8 +316,7 @@ export class LogWatcher {
     this.lastCheckpoint = Date.now();
     const changes = this.followed.changes;
     if (this.store === undefined) {
-      this.outLog?.flush();
-      this.deadLog?.flush();
+      this.outputs.flush();
       this.uncommitted = false;
       return;
     }
@@ -364,7 +324,7 @@ export class LogWatcher {
       version: 1,
       files: this.followed.files.map((f) => f.state()),
       retired: this.followed.retiredState(),
-      outputs: { out: this.outLog?.commit() ?? null, deadLetter: this.deadLog?.commit() ?? null },
+      outputs: this.outputs.commit(),
       truncatedWithoutCopy: this.followed.truncatedWithoutCopy,
       window: this.evaluation.windowState(),
     };
