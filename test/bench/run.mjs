@@ -10,7 +10,8 @@
 // (the default threads: its peak RSS is the memory bound users get), audit-html (`xent audit
 // --json --html`), python (json.loads per line) and jq, the last two where installed. Every reader
 // must count the same tokens, or the run stops. --startup N times N whole-process `xent report` runs
-// on a 1 KB file (start-up is what a user feels on small inputs).
+// on a 1 KB file (start-up is what a user feels on small inputs). Last, the catch-up bench of
+// `xent watch` (watch-catchup.mjs) on the same sizes and shapes; --no-catchup skips it.
 // --memory SIZES then runs `xent report --json` alone (default threads) on flat files of those
 // sizes (MB) to show that peak RSS stays flat.
 import { spawnSync } from 'node:child_process';
@@ -24,6 +25,7 @@ import { generate } from './generate.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const { values } = parseArgs({
+  allowNegative: true,
   options: {
     mb: { type: 'string', default: '100' },
     runs: { type: 'string', default: '3' },
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     readers: { type: 'string', default: 'baseline,split,xent,xent2,auto,audit-html,python,jq' },
     memory: { type: 'string', default: '' },
     startup: { type: 'string', default: '10' },
+    catchup: { type: 'boolean', default: true },
     distributed: { type: 'boolean', default: false },
     dir: { type: 'string', default: join(root, '.xent-bench') },
   },
@@ -170,4 +173,11 @@ if (startupRuns > 0) {
   const seconds = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
   for (let i = 0; i < startupRuns; i++) for (const [k, argv] of Object.entries(commands)) seconds[k].push(timed(argv).seconds);
   console.table(Object.entries(seconds).map(([command, xs]) => ({ command, 'median s': median(xs).toFixed(3), 'min s': Math.min(...xs).toFixed(3) })));
+}
+
+if (values.catchup) {
+  // Its own script (it times a daemon, not a reader), given this run's sizes and shapes.
+  const args = ['--mb', values.mb, '--runs', values.runs, '--shapes', values.shapes, '--dir', values.dir];
+  const r = spawnSync(process.execPath, [join(here, 'watch-catchup.mjs'), ...args], { stdio: 'inherit' });
+  if (r.status !== 0) process.exitCode = r.status ?? 1;
 }
