@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { runCli } from '../helpers/cli.js';
-import { CHROMIUM, chromiumAvailable, type Browser } from '../helpers/headless-chromium.js';
+import { CHROMIUM, chromiumAvailable, collectProblems, type Browser } from '../helpers/headless-chromium.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const available = chromiumAvailable('the HTML page browser tests');
@@ -32,16 +32,8 @@ describe.skipIf(!available)('HTML pages in headless Chromium', () => {
   /** Opens a page, records console errors, page errors, dialogs and requests; returns them with the page. */
   async function open(path: string) {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    const problems: string[] = [];
+    const problems = collectProblems(page);
     const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('dialog', async (d) => {
-      problems.push(`dialog: ${d.message()}`);
-      await d.dismiss();
-    });
     page.on('request', (r) => {
       if (!r.url().startsWith('file:')) requests.push(r.url());
     });

@@ -19,3 +19,19 @@ export function chromiumAvailable(what: string): boolean {
   if (!available) console.warn(`SKIPPED: ${what} needs ${CHROMIUM} and playwright-core (apt-get install -y chromium; npm ci)`);
   return available;
 }
+
+type Page = Awaited<ReturnType<Browser['newPage']>>;
+
+/** What a page must never do, as it happens: console errors and warnings, uncaught errors, dialogs (dismissed). */
+export function collectProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('dialog', async (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    await d.dismiss();
+  });
+  return problems;
+}

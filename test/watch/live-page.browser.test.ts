@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
-import { CHROMIUM, chromiumAvailable, type Browser } from '../helpers/headless-chromium.js';
+import { CHROMIUM, chromiumAvailable, collectProblems, type Browser } from '../helpers/headless-chromium.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { startDaemon, waitUntil, type Daemon } from '../helpers/watch-daemon.js';
 
@@ -34,16 +34,8 @@ describe.skipIf(!available)('the live page in headless Chromium', () => {
     writeFileSync(log, record(EVIL, [-9.5, -8, -7]) + record('ok-1', [-0.5, -1]) + 'not json\n');
     daemon = await startDaemon([log, '--state', join(dir, 'state'), '--out', join(dir, 'out.ndjson'), '--interval', '150ms', '--poll', '20ms', '--checkpoint-interval', '100ms', '--window', '20']);
     const page = await browser.newPage({ viewport: { width: 1100, height: 1250 } });
-    const problems: string[] = [];
+    const problems = collectProblems(page);
     const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('dialog', async (d) => {
-      problems.push(`dialog: ${d.message()}`);
-      await d.dismiss();
-    });
     page.on('request', (r) => requests.push(new URL(r.url()).origin));
     await page.goto(`http://127.0.0.1:${daemon.port}/`, { waitUntil: 'load' });
     await page.waitForFunction('document.querySelectorAll("#worst tr").length >= 2');
