@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { runCli } from '../helpers/cli.js';
-import { CHROMIUM, chromiumAvailable, collectProblems, type Browser } from '../helpers/headless-chromium.js';
+import { chromiumAvailable, collectProblems, launchChromium, type Browser } from '../helpers/headless-chromium.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const available = chromiumAvailable('the HTML page browser tests');
@@ -19,11 +19,7 @@ const shots = join(tmpdir(), 'xent-screenshots');
 describe.skipIf(!available)('HTML pages in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -35,3 +35,12 @@ export function collectProblems(page: Page): string[] {
   });
   return problems;
 }
+
+/** Debian's Chromium, headless and quiet: no sandbox (CI runs as root), no network of its own. */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}

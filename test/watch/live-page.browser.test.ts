@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
-import { CHROMIUM, chromiumAvailable, collectProblems, type Browser } from '../helpers/headless-chromium.js';
+import { chromiumAvailable, collectProblems, launchChromium, type Browser } from '../helpers/headless-chromium.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { startDaemon, waitUntil, type Daemon } from '../helpers/watch-daemon.js';
 
@@ -18,11 +18,7 @@ describe.skipIf(!available)('the live page in headless Chromium', () => {
   let browser: Browser;
   let daemon: Daemon | undefined;
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await daemon?.stop();
