@@ -1,4 +1,4 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { XentError } from '../errors.js';
 import { decodeState, encodeState } from './state-envelope.js';
@@ -8,8 +8,15 @@ import type { ReportState } from './report-state.js';
 export async function writeStateFile(path: string, state: ReportState): Promise<void> {
   const text = encodeState(state);
   const temp = `${path}.tmp-${process.pid}`;
-  await writeFile(temp, path.endsWith('.gz') ? gzipSync(text) : text);
-  await rename(temp, path);
+  try {
+    await writeFile(temp, path.endsWith('.gz') ? gzipSync(text) : text);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    // Name the file the user gave, not the temp file beside it.
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new XentError('OUTPUT_WRITE_FAILED', `${path}: cannot write the state file (${code})`, { file: path, cause: error });
+  }
 }
 
 /** Reads a state file; anything unusable is an INVALID_STATE error naming the file and what is wrong. */

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,15 @@ describe('state files', () => {
     }
     expect(readFileSync(join(dir, 's.json.gz'))[0]).toBe(0x1f);
     expect(JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'))).toMatchObject({ format: 'xent-state', version: 1 });
+  });
+
+  it('a state that cannot be written names the file given, and leaves no temp file', async () => {
+    const path = join(dir, 'no-such-dir', 's.json');
+    await expect(writeStateFile(path, state)).rejects.toThrow(`${path}: cannot write the state file (ENOENT)`);
+    const readOnly = join(dir, 'is-a-dir.json');
+    mkdirSync(readOnly);
+    await expect(writeStateFile(readOnly, state)).rejects.toThrow(/is-a-dir\.json: cannot write the state file \(EISDIR\)/);
+    expect(readdirSync(dir).filter((n) => n.includes('.tmp-'))).toEqual([]);
   });
 
   it('refuse a truncated, hand-edited, foreign or other-version state, naming the file', async () => {
