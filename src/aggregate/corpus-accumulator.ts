@@ -5,6 +5,7 @@ import type { BadRecord, RecordOrigin } from '../formats/record-outcome.js';
 import type { ScoredItem, Segment } from '../formats/scored-batch.js';
 import { TokenStats, type TokenMetrics, type TokenStatsOptions } from './token-stats.js';
 import { ACCUMULATOR_STATE_VERSION, LL_METRICS, type AccumulatorState, type LoglikelihoodMetric } from './corpus-state.js';
+import { GroupFigures, type GroupFiguresState } from './group-figures.js';
 
 // The state's schema lives in corpus-state.ts, the record outcomes with the formats (which know
 // nothing of aggregation); these names stay importable from here.
@@ -18,6 +19,12 @@ export interface AccumulatorOptions extends TokenStatsOptions {
   keepSequences: boolean;
   /** How many bad-record examples to keep (all are counted). */
   maxExamples: number;
+  /**
+   * With a number: figures per group too (`xent watch --group-by`), at most this many distinct
+   * groups (see GroupFigures). The groups ride along with add, merge and finish; their state is
+   * saved apart (groupsToJSON), so the accumulator's own state keeps its versioned shape.
+   */
+  maxGroups?: number;
 }
 
 export const defaultAccumulatorOptions: AccumulatorOptions = {
@@ -107,13 +114,21 @@ export class CorpusAccumulator {
   badExamples: BadRecord[] = [];
   /** Finished sequences, when options.keepSequences. */
   finished: SequenceFigures[] = [];
+  /** Figures per group, with options.maxGroups. */
+  readonly groups: GroupFigures<CorpusAccumulator> | undefined;
 
   constructor(options: Partial<AccumulatorOptions> = {}) {
     this.options = { ...defaultAccumulatorOptions, ...options };
+    const max = this.options.maxGroups;
+    if (max !== undefined) this.groups = new GroupFigures(max, this.groupAccumulator.bind(this));
   }
 
-  /** Adds the items decoded from one record. Sequences marked final close after the whole record. */
-  add(items: readonly ScoredItem[], origin: RecordOrigin, format: string): void {
+  /**
+   * Adds the items decoded from one record. Sequences marked final close after the whole record.
+   * `group`: the record's value at --group-by (null: it has none), counted in that group too.
+   */
+  add(items: readonly ScoredItem[], origin: RecordOrigin, format: string, group?: string | null): void {
+    if (this.groups !== undefined && group !== undefined) this.groups.add(group, items, origin, format);
     this.records++;
     this.formats.set(format, (this.formats.get(format) ?? 0) + 1);
     const only = items.length === 1 ? items[0] : undefined;
@@ -174,6 +189,7 @@ export class CorpusAccumulator {
   /** Closes every open sequence: the end of the input is the end of every sequence in it. */
   finish(): void {
     for (const id of [...this.open.keys()]) this.close(id);
+    this.groups?.finish();
   }
 
   /** Folds another accumulator in. Open sequences with the same id are joined (a sequence split across shards). */
@@ -212,6 +228,24 @@ export class CorpusAccumulator {
     this.badRecords += other.badRecords;
     this.badExamples = [...this.badExamples, ...other.badExamples].slice(0, this.options.maxExamples);
     if (this.options.keepSequences) this.finished.push(...other.finished);
+    if (other.groups !== undefined) this.groups?.merge(other.groups);
+  }
+
+  /** The groups' saved state (undefined without options.maxGroups). */
+  groupsToJSON(): GroupFiguresState | undefined {
+    return this.groups?.toJSON();
+  }
+
+  /** Takes up saved groups (a checkpoint's); a state of another shape throws a TypeError naming what is wrong. */
+  restoreGroups(state: GroupFiguresState): void {
+    this.groups?.merge(GroupFigures.fromJSON(state, this.groups.max, this.groupAccumulator.bind(this)));
+  }
+
+  /** A group's own accumulator: this one's options, without groups of its own or kept sequences. */
+  private groupAccumulator(state?: AccumulatorState): CorpusAccumulator {
+    const { maxGroups: _, ...own } = this.options;
+    const options: Partial<AccumulatorOptions> = { ...own, keepSequences: false };
+    return state === undefined ? new CorpusAccumulator(options) : CorpusAccumulator.fromJSON(state, options);
   }
 
   /** Tokens counted so far, over the selected segments. */

@@ -84,7 +84,7 @@ export class Evaluation {
       return;
     }
     const before = accumulator.tokens;
-    accumulator.add(outcome.items, outcome.origin, outcome.format);
+    accumulator.add(outcome.items, outcome.origin, outcome.format, outcome.group);
     const added = accumulator.tokens - before;
     if (added === 0) return;
     this.tokens += added;

@@ -45,6 +45,9 @@ export function pipelineWatchSettings(p: PipelineDefinition, inputs: string[]): 
     segment: p.segment ?? 'all',
     sentinels: p.sentinels ?? 'include',
     vocabSize: p.vocab_size,
+    releaseAfter: p.release_after ?? WATCH_DEFAULTS.releaseAfter,
+    groupBy: p.group_by,
+    maxGroups: p.max_groups ?? WATCH_DEFAULTS.maxGroups,
   };
 }
 

@@ -35,6 +35,8 @@ export function builder(yargs: Argv) {
     .option('sentinels', { choices: ['include', 'exclude'] as const, default: 'include' as const, describe: 'Score sentinel logprobs as given, or drop them' })
     .option('vocab-size', { type: 'number', describe: 'Vocabulary size, for the upper bound on entropy from top-k' })
     .option('max-line-bytes', { type: 'number', default: WATCH_DEFAULTS.maxLineBytes, describe: 'Longest line read; longer ones are bad records, skipped without being buffered' })
+    .option('group-by', { type: 'string', describe: 'Dotted path into each record (model, response.body.model): figures per group in every report and a group label on the metrics' })
+    .option('max-groups', { type: 'number', default: WATCH_DEFAULTS.maxGroups, describe: 'With --group-by: distinct groups kept; later values share one overflow group' })
     .check((argv) => checkWatchArgs(argv));
 }
 
@@ -64,6 +66,8 @@ export function handler(io: Io, setExitCode: (code: number) => void) {
           sentinels: argv.sentinels,
           vocabSize: argv.vocabSize,
           maxLineBytes: argv.maxLineBytes,
+          groupBy: argv.groupBy,
+          maxGroups: argv.maxGroups,
           publish:
             argv.publish === undefined
               ? undefined

@@ -29,6 +29,9 @@ export interface WatchSettings {
   maxLineBytes: number;
   /** How long a file renamed out of the patterns or deleted is kept open after it last changed ("5m"). */
   releaseAfter?: string;
+  /** --group-by (a dotted path, checked) and --max-groups. */
+  groupBy?: string;
+  maxGroups?: number;
   /** Fleet publishing: the broker URL, bucket and node id (see distributed/fleet-publisher.ts). */
   publish?: { nats: string; bucket: string; node: string; creds?: string };
 }
@@ -61,7 +64,14 @@ export async function runWatch(settings: WatchSettings, io: Io): Promise<number>
     readBudget: 1024 * 1024,
     maxLineBytes: settings.maxLineBytes,
     adapter: settings.format === 'auto' ? undefined : adapterByName(settings.format),
-    accumulator: { segment: settings.segment, sentinels: settings.sentinels, vocabSize: settings.vocabSize, keepSequences: status !== undefined },
+    accumulator: {
+      segment: settings.segment,
+      sentinels: settings.sentinels,
+      vocabSize: settings.vocabSize,
+      keepSequences: status !== undefined,
+      ...(settings.groupBy === undefined ? {} : { maxGroups: settings.maxGroups ?? WATCH_DEFAULTS.maxGroups }),
+    },
+    ...(settings.groupBy === undefined ? {} : { groupBy: settings.groupBy.split('.') }),
     out: settings.out ?? ((line) => io.stdout.write(line)),
     deadLetter: settings.deadLetter,
     warn: (message) => io.stderr.write(`xent watch: ${message}\n`),

@@ -15,6 +15,8 @@ export const WATCH_DEFAULTS = {
   metricsHost: '127.0.0.1',
   maxLineBytes: DEFAULT_MAX_LINE_BYTES,
   releaseAfter: '5m',
+  /** Distinct --group-by values with their own figures (and Prometheus series); later ones share one overflow group. */
+  maxGroups: 100,
 };
 
 /** The watch options as yargs parses them, before any check. */
@@ -23,6 +25,8 @@ export interface WatchArgs {
   window: number;
   'max-line-bytes': number;
   'metrics-port'?: number;
+  'group-by'?: string;
+  'max-groups': number;
 }
 
 export function checkWatchArgs(argv: WatchArgs): true {
@@ -30,6 +34,11 @@ export function checkWatchArgs(argv: WatchArgs): true {
   if (files.includes(STDIN_TOKEN)) throw new UsageError('xent watch follows files; for stdin use xent report - --ndjson --window N.');
   expectInteger('window', argv.window, 1);
   expectInteger('max-line-bytes', argv['max-line-bytes'], 1);
+  expectInteger('max-groups', argv['max-groups'], 1);
+  const groupBy = argv['group-by'];
+  if (groupBy !== undefined && (groupBy === '' || groupBy.split('.').some((part) => part === ''))) {
+    throw new UsageError(`Expected \`--group-by\` to be a dotted path like model or response.body.model, got ${JSON.stringify(groupBy)}`);
+  }
   const port = argv['metrics-port'];
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
     throw new UsageError(`Expected \`--metrics-port\` to be a port number, got ${port}`);

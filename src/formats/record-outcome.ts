@@ -35,6 +35,8 @@ export interface ScoredRecord {
   items: ScoredItem[];
   origin: RecordOrigin;
   format: string;
+  /** The record's value at --group-by (null: it has none); set only where figures are grouped. */
+  group?: string | null;
 }
 
 export type DecodedRecord = ParsedRecord | RejectedRecord;

@@ -35,9 +35,11 @@ export interface PipelineDefinition {
   state?: string;
   /** watch: Prometheus metrics endpoint. */
   metrics?: { port: number; host?: string };
+  /** watch: --release-after, how long a file renamed out of the patterns or deleted is still read after it last changed. */
+  release_after?: string;
   /** audit: worst and best sequences listed; compare: most-changed sequences listed. */
   top?: number;
-  /** audit: --rank-by, --group-by, --max-groups, --detail-tokens. */
+  /** audit: --rank-by, --detail-tokens; audit and watch: --group-by, --max-groups. */
   rank_by?: RankMetric;
   group_by?: string;
   max_groups?: number;
@@ -76,7 +78,7 @@ export interface PipelineThresholds {
 }
 
 const TOP_KEYS = new Set([
-  'description', 'mode', 'state', 'metrics', 'source', 'format', 'segment', 'sentinels', 'vocab_size', 'windows', 'outputs',
+  'description', 'mode', 'state', 'metrics', 'release_after', 'source', 'format', 'segment', 'sentinels', 'vocab_size', 'windows', 'outputs',
   'strict', 'per_sequence', 'dead_letter', 'top', 'rank_by', 'group_by', 'max_groups', 'detail_tokens', 'key', 'bootstrap',
   'seed', 'partitions', 'thresholds', '$schema',
 ]);
@@ -90,13 +92,14 @@ const MODE_FIELDS: Record<string, readonly PipelineMode[]> = {
   windows: ['report', 'watch'],
   state: ['watch'],
   metrics: ['watch'],
+  release_after: ['watch'],
   strict: ['report'],
   per_sequence: ['report'],
   vocab_size: ['report', 'watch', 'audit'],
   top: ['audit', 'compare'],
   rank_by: ['audit'],
-  group_by: ['audit'],
-  max_groups: ['audit'],
+  group_by: ['audit', 'watch'],
+  max_groups: ['audit', 'watch'],
   detail_tokens: ['audit'],
   key: ['compare'],
   bootstrap: ['compare'],
@@ -160,6 +163,9 @@ export function parsePipeline(value: unknown, where: string): PipelineDefinition
     }
   }
   if (v.state !== undefined && (typeof v.state !== 'string' || v.state === '')) fail('expected `state` to be a directory path');
+  if (v.release_after !== undefined && (typeof v.release_after !== 'string' || !/^\d+(\.\d+)?(ms|s|m|h)?$/.test(v.release_after))) {
+    fail(`expected \`release_after\` to be a duration like 5m, got ${JSON.stringify(v.release_after)}`);
+  }
   if (v.metrics !== undefined) {
     const m = v.metrics as Record<string, unknown> | null;
     if (m === null || !Number.isInteger(m.port) || (m.port as number) < 0 || (m.port as number) > 65535) fail('expected `metrics.port` to be a port number');

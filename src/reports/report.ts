@@ -1,5 +1,5 @@
 import type { Evaluation, FileFigures } from '../aggregate/evaluation.js';
-import type { CorpusSnapshot, SequenceFigures } from '../aggregate/corpus-accumulator.js';
+import type { CorpusAccumulator, CorpusMetrics, CorpusSnapshot, SequenceFigures } from '../aggregate/corpus-accumulator.js';
 import { XENT_VERSION } from '../version.js';
 
 export interface ReportOptionsEcho {
@@ -17,10 +17,25 @@ export interface Report extends CorpusSnapshot {
   sequences?: SequenceFigures[];
   /** Plain-language remarks on what was counted apart (sentinels, unscored tokens, overflow…). */
   notes: string[];
+  /** Figures per group (`xent watch --group-by`). */
+  groups?: GroupReport[];
+}
+
+/** One group's figures: `group` null is records without the field, or (`overflow`) the values past --max-groups. */
+export interface GroupReport {
+  group: string | null;
+  overflow: boolean;
+  corpus: CorpusMetrics;
+}
+
+/** Each group's corpus figures, in the order the groups were first seen (undefined when not grouped). */
+export function groupReports(accumulator: CorpusAccumulator): GroupReport[] | undefined {
+  return accumulator.groups?.entries().map(({ group, overflow, accumulator: a }) => ({ group, overflow, corpus: a.snapshot().corpus }));
 }
 
 export function buildReport(evaluation: Evaluation): Report {
-  const snapshot = evaluation.corpus().snapshot();
+  const corpus = evaluation.corpus();
+  const snapshot = corpus.snapshot();
   const options: ReportOptionsEcho = {
     segment: evaluation.options.segment,
     sentinels: evaluation.options.sentinels,
@@ -35,6 +50,8 @@ export function buildReport(evaluation: Evaluation): Report {
     notes: notesFor(snapshot, evaluation.options.sentinels),
   };
   if (evaluation.options.keepSequences) report.sequences = evaluation.sequences();
+  const groups = groupReports(corpus);
+  if (groups !== undefined) report.groups = groups;
   return report;
 }
 

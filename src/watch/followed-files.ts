@@ -2,15 +2,16 @@ import { watch, type FSWatcher } from 'node:fs';
 import { open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState } from '../aggregate/corpus-accumulator.js';
+import type { GroupFiguresState } from '../aggregate/group-figures.js';
 import { HEAD_BYTES, readRange, stillHolds } from './file-fingerprint.js';
 import { GlobPattern } from './glob-pattern.js';
 import { gzipMagic, gzipMagicOf } from './gzip-magic.js';
 import { restoreFiles } from './restore-files.js';
-import { TailedFile, type TailedFileState } from './tailed-file.js';
+import { restoreAccumulator, TailedFile, type TailedFileState } from './tailed-file.js';
 
 export interface FollowedFilesOptions {
   patterns: string[];
-  accumulator: Pick<AccumulatorOptions, 'segment' | 'sentinels' | 'vocabSize'> & { keepSequences?: boolean };
+  accumulator: Pick<AccumulatorOptions, 'segment' | 'sentinels' | 'vocabSize' | 'maxGroups'> & { keepSequences?: boolean };
   maxLineBytes: number;
   /** How long a new file that looks like a copy of a live one waits for the original to be truncated (copy-truncate). */
   copyGraceMs: number;
@@ -36,6 +37,8 @@ export interface FileStatus {
 export interface RetiredFiles {
   files: number;
   accumulator: AccumulatorState;
+  /** Their figures per group, with --group-by. */
+  groups?: GroupFiguresState;
 }
 
 /**
@@ -74,7 +77,7 @@ export class FollowedFiles {
   /** Takes up the files of a checkpoint: each found again where it is now, or frozen. */
   async restoreFrom(states: TailedFileState[], retired: RetiredFiles | null): Promise<void> {
     if (retired !== null) {
-      this.retired = CorpusAccumulator.fromJSON(retired.accumulator, this.options.accumulator);
+      this.retired = restoreAccumulator(retired.accumulator, retired.groups, this.options.accumulator);
       this.retiredFiles = retired.files;
     }
     const files = await restoreFiles(states, this.patterns, this.options);
@@ -85,7 +88,9 @@ export class FollowedFiles {
 
   /** The retired files for a checkpoint (null when none). */
   retiredState(): RetiredFiles | null {
-    return this.retiredFiles > 0 ? { files: this.retiredFiles, accumulator: this.retired.toJSON() } : null;
+    if (this.retiredFiles === 0) return null;
+    const groups = this.retired.groupsToJSON();
+    return { files: this.retiredFiles, accumulator: this.retired.toJSON(), ...(groups === undefined ? {} : { groups }) };
   }
 
   async closeAll(): Promise<void> {

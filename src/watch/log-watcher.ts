@@ -4,7 +4,8 @@ import type { TokenWindowState, WindowMetrics } from '../aggregate/token-window.
 import type { FormatAdapter } from '../formats/adapter.js';
 import { deadLetterLine } from '../formats/dead-letter.js';
 import { toJson } from '../reports/json-report.js';
-import { buildReport, type Report } from '../reports/report.js';
+import { buildReport, groupReports, type GroupReport, type Report } from '../reports/report.js';
+import { TaggingAdapter } from '../audit/tagging-adapter.js';
 import type { FramedItem, LineVisitor } from '../records/line-framer.js';
 import { FastRecordScanner } from '../fast/fast-record-scanner.js';
 import type { ScoredRecord } from '../formats/record-outcome.js';
@@ -14,7 +15,7 @@ import { CheckpointStore, type CheckpointFault } from './checkpoint-store.js';
 import { DaemonOutputs, type CommittedOutputs } from './daemon-outputs.js';
 import { FollowedFiles, type FileStatus, type RetiredFiles } from './followed-files.js';
 import { StateLock } from './state-lock.js';
-import type { TailedFile, TailedFileState } from './tailed-file.js';
+import { restoreAccumulator, type TailedFile, type TailedFileState } from './tailed-file.js';
 
 /** A file that is behind is read in chunks of up to 8 × --read budget (1 MiB in the CLI: 8 MiB). */
 const MAX_READ_GROWTH = 8;
@@ -41,8 +42,13 @@ export interface LogWatcherOptions {
   readBudget: number;
   maxLineBytes: number;
   adapter?: FormatAdapter;
+  /**
+   * `--group-by`: the dotted path whose value groups the figures (with accumulator.maxGroups). The
+   * value is in the parsed record, so grouped lines take the full parser, not the fast path.
+   */
+  groupBy?: readonly string[];
   /** keepSequences hands every finished sequence to `observer` (the list is drained as it goes). */
-  accumulator: Pick<AccumulatorOptions, 'segment' | 'sentinels' | 'vocabSize'> & { keepSequences?: boolean };
+  accumulator: Pick<AccumulatorOptions, 'segment' | 'sentinels' | 'vocabSize' | 'maxGroups'> & { keepSequences?: boolean };
   /** Where NDJSON reports go: a path (appended, length checkpointed) or a writer (stdout). */
   out: string | ((line: string) => void);
   deadLetter?: string;
@@ -67,6 +73,8 @@ interface CheckpointPayload {
   /** The rolling window (bounded by --window), so dashboards do not jump after a restart (absent in older checkpoints). */
   window?: TokenWindowState;
   observer?: unknown;
+  /** The --group-by path the groups were counted by (absent: none, or an older checkpoint). */
+  groupBy?: string;
 }
 
 export interface WatchObserver {
@@ -88,6 +96,8 @@ export interface RollingWatchReport {
   files: FileStatus[];
   /** Truncations after which no copy of the file was found: lines may have been lost (cumulative). */
   truncated_without_copy: number;
+  /** With --group-by: each group's figures over everything folded in. */
+  groups?: GroupReport[];
 }
 
 /**
@@ -119,11 +129,16 @@ export class LogWatcher {
   /** The fast path, as for xent report: lines it reads are scored from their bytes, the others take scoreFramed. */
   private readonly scanner: FastRecordScanner | undefined;
   private readonly accepts: ((record: ScoredRecord) => boolean) | undefined;
+  /** The adapter records are decoded with: the chosen one, or, with --group-by, one that also reads the group. */
+  private readonly adapter: FormatAdapter | undefined;
+  private readonly tagging: TaggingAdapter | undefined;
 
   constructor(private readonly options: LogWatcherOptions) {
     this.followed = new FollowedFiles({ ...options, onFinished: (accumulator) => this.drainSequences(accumulator) });
     this.outputs = new DaemonOutputs(options);
-    const fast = fastPathFor(options.adapter);
+    if (options.groupBy !== undefined) this.tagging = new TaggingAdapter({ groupBy: options.groupBy, ...(options.adapter === undefined ? {} : { forced: options.adapter }) });
+    this.adapter = this.tagging ?? options.adapter;
+    const fast = fastPathFor(this.adapter);
     this.scanner = fast === undefined ? undefined : new FastRecordScanner(fast.shapes, fast.listing);
     this.accepts = fast?.accepts;
     this.evaluation = new Evaluation(
@@ -148,6 +163,7 @@ export class LogWatcher {
       const restored = this.store?.load(this.options.warn);
       this.outputs.open(restored?.outputs);
       if (restored !== undefined) {
+        this.regroup(restored);
         await this.followed.restoreFrom(restored.files, restored.retired);
         this.followed.truncatedWithoutCopy = restored.truncatedWithoutCopy ?? 0;
         if (restored.observer !== undefined) this.options.observer?.restore(restored.observer);
@@ -200,6 +216,27 @@ export class LogWatcher {
     }
   }
 
+  /**
+   * Groups counted by another --group-by than this run's (or none) cannot go on: they are dropped,
+   * with a warning, and this run's groups count from here (the corpus figures are untouched).
+   */
+  private regroup(restored: CheckpointPayload): void {
+    const now = this.options.groupBy?.join('.');
+    if (restored.groupBy === now) return;
+    const had = restored.groupBy !== undefined && (restored.files.some((f) => f.groups !== undefined) || restored.retired?.groups !== undefined);
+    if (now !== undefined || had) {
+      this.options.warn(
+        restored.groupBy === undefined
+          ? `the checkpoint has no figures by ${now}: groups count what is read from now on, so they add up to less than the corpus`
+          : now === undefined
+            ? `the checkpoint's figures by ${restored.groupBy} are dropped (no --group-by now)`
+            : `the checkpoint's figures by ${restored.groupBy} are dropped: groups now count by ${now}, from here on`,
+      );
+    }
+    for (const f of restored.files) delete f.groups;
+    if (restored.retired !== null) delete restored.retired.groups;
+  }
+
   /** Graceful: stop reading, commit, write the final report. */
   stop(): void {
     this.stopping = true;
@@ -233,13 +270,17 @@ export class LogWatcher {
   async rolling(): Promise<RollingWatchReport> {
     // The daemon's evaluation always has a window (options.window).
     const window = this.evaluation.windowMetrics() as WindowMetrics;
-    return {
+    const corpus = this.corpus();
+    const rolling: RollingWatchReport = {
       type: 'rolling',
-      corpus: this.corpus().snapshot().corpus,
+      corpus: corpus.snapshot().corpus,
       window,
       files: await this.status(),
       truncated_without_copy: this.followed.truncatedWithoutCopy,
     };
+    const groups = groupReports(corpus);
+    if (groups !== undefined) rolling.groups = groups;
+    return rolling;
   }
 
   /** The same content as `xent report --json` over what was folded: each file's open sequences end with it. */
@@ -249,7 +290,7 @@ export class LogWatcher {
     const { retired, retiredFiles } = this.followed;
     if (retiredFiles > 0) evaluation.adopt(`(${retiredFiles} rotated files let go earlier)`, retired);
     for (const f of this.followed.files) {
-      const copy = CorpusAccumulator.fromJSON(f.accumulator.toJSON(), this.options.accumulator);
+      const copy = restoreAccumulator(f.accumulator.toJSON(), f.accumulator.groupsToJSON(), this.options.accumulator);
       const index = evaluation.adopt(f.path, copy);
       evaluation.finishFile(index);
     }
@@ -300,7 +341,11 @@ export class LogWatcher {
 
   private fold(file: TailedFile, item: FramedItem): void {
     this.options.observer?.lineRead(item.end - item.offset);
-    scoreFramed(item, file.path, this.options.adapter, (outcome) => this.evaluation.fold(file.accumulator, outcome));
+    const tagging = this.tagging;
+    scoreFramed(item, file.path, this.adapter, (outcome) => {
+      if (tagging !== undefined && outcome.kind === 'scored') outcome.group = tagging.tagsOf(outcome.items).group ?? null;
+      this.evaluation.fold(file.accumulator, outcome);
+    });
     this.drainSequences(file.accumulator);
   }
 
@@ -327,6 +372,7 @@ export class LogWatcher {
       outputs: this.outputs.commit(),
       truncatedWithoutCopy: this.followed.truncatedWithoutCopy,
       window: this.evaluation.windowState(),
+      ...(this.options.groupBy === undefined ? {} : { groupBy: this.options.groupBy.join('.') }),
     };
     if (this.options.observer !== undefined) payload.observer = this.options.observer.toJSON();
     try {

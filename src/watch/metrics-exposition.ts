@@ -1,3 +1,4 @@
+import type { GroupReport } from '../reports/report.js';
 import type { DaemonStatus } from './daemon-status.js';
 
 export interface BuildInfo {
@@ -20,6 +21,12 @@ export const METRIC_FAMILIES = {
   xent_window_perplexity: 'gauge',
   xent_window_tokens: 'gauge',
   xent_sequence_cross_entropy_nats: 'histogram',
+  xent_group_tokens_total: 'counter',
+  xent_group_nll_nats_total: 'counter',
+  xent_group_records_total: 'counter',
+  xent_group_sequences_total: 'counter',
+  xent_group_cross_entropy_nats: 'gauge',
+  xent_group_perplexity: 'gauge',
   xent_file_lag_bytes: 'gauge',
   xent_files: 'gauge',
   xent_checkpoint_age_seconds: 'gauge',
@@ -43,6 +50,12 @@ const HELP: Record<MetricName, string> = {
   xent_window_perplexity: 'Perplexity over the rolling window',
   xent_window_tokens: 'Tokens in the rolling window (fewer than --window until it fills)',
   xent_sequence_cross_entropy_nats: 'Cross-entropy of each finished sequence, nats per token',
+  xent_group_tokens_total: 'With --group-by: scored tokens per group (the groups partition xent_tokens_total), cumulative',
+  xent_group_nll_nats_total: 'With --group-by: negative log-likelihood per group, nats, cumulative',
+  xent_group_records_total: 'With --group-by: good records per group, cumulative',
+  xent_group_sequences_total: 'With --group-by: finished sequences per group, cumulative',
+  xent_group_cross_entropy_nats: 'With --group-by: cross-entropy per group over everything folded in, nats per token',
+  xent_group_perplexity: 'With --group-by: perplexity per group over everything folded in',
   xent_file_lag_bytes: 'Bytes written to a followed file but not yet folded in',
   xent_files: 'Followed files by state',
   xent_checkpoint_age_seconds: 'Seconds since the last checkpoint was committed',
@@ -95,6 +108,17 @@ export function renderMetrics(status: DaemonStatus, build: BuildInfo, now = Date
     family('xent_window_cross_entropy_nats', [['', {}, r.window.cross_entropy]]);
     family('xent_window_perplexity', [['', {}, r.window.perplexity]]);
     family('xent_window_tokens', [['', {}, r.window.tokens]]);
+  }
+  if (r?.groups !== undefined) {
+    // group_kind tells a record's own value from "no such field" and from the overflow past --max-groups (both group="").
+    const series = (pick: (g: GroupReport) => number): [string, Record<string, string>, number][] =>
+      (r.groups as GroupReport[]).map((g) => ['', { group: g.group ?? '', group_kind: g.overflow ? 'overflow' : g.group === null ? 'missing' : 'value' }, pick(g)]);
+    family('xent_group_tokens_total', series((g) => g.corpus.tokens));
+    family('xent_group_nll_nats_total', series((g) => g.corpus.nll));
+    family('xent_group_records_total', series((g) => g.corpus.records));
+    family('xent_group_sequences_total', series((g) => g.corpus.sequences));
+    family('xent_group_cross_entropy_nats', series((g) => g.corpus.cross_entropy));
+    family('xent_group_perplexity', series((g) => g.corpus.perplexity));
   }
   const h = status.histogram;
   const cumulative = h.cumulative();

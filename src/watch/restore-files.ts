@@ -1,10 +1,10 @@
 import { CorpusAccumulator, type AccumulatorOptions } from '../aggregate/corpus-accumulator.js';
 import { locateFile } from './file-identity.js';
 import type { GlobPattern } from './glob-pattern.js';
-import { TailedFile, type TailedFileState } from './tailed-file.js';
+import { restoreAccumulator, TailedFile, type TailedFileState } from './tailed-file.js';
 
 export interface RestoreOptions {
-  accumulator: Pick<AccumulatorOptions, 'segment' | 'sentinels' | 'vocabSize'>;
+  accumulator: Pick<AccumulatorOptions, 'segment' | 'sentinels' | 'vocabSize' | 'maxGroups'>;
   maxLineBytes: number;
   warn: (message: string) => void;
 }
@@ -22,7 +22,7 @@ export async function restoreFiles(
 ): Promise<TailedFile[]> {
   const files: TailedFile[] = [];
   for (const state of states) {
-    const accumulator = CorpusAccumulator.fromJSON(state.accumulator, options.accumulator);
+    const accumulator = restoreAccumulator(state.accumulator, state.groups, options.accumulator);
     if (state.frozen !== null) {
       files.push(TailedFile.frozenFrom(state, options.accumulator));
       continue;

@@ -1,5 +1,6 @@
 import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { CorpusAccumulator, type AccumulatorOptions, type AccumulatorState } from '../aggregate/corpus-accumulator.js';
+import type { GroupFiguresState } from '../aggregate/group-figures.js';
 import { LineFramer, type LineVisitor } from '../records/line-framer.js';
 import { HEAD_BYTES, MARKER_BYTES, hashBytes, readRange, stillHolds, type FileFingerprint } from './file-fingerprint.js';
 
@@ -22,6 +23,15 @@ export interface TailedFileState extends FileFingerprint {
   line: number;
   frozen: FrozenReason | null;
   accumulator: AccumulatorState;
+  /** Its figures per group, with --group-by (absent otherwise, and in older checkpoints). */
+  groups?: GroupFiguresState;
+}
+
+/** An accumulator and its groups as a checkpoint saved them (see TailedFileState). */
+export function restoreAccumulator(state: AccumulatorState, groups: GroupFiguresState | undefined, options: Partial<AccumulatorOptions>): CorpusAccumulator {
+  const accumulator = CorpusAccumulator.fromJSON(state, options);
+  if (groups !== undefined) accumulator.restoreGroups(groups);
+  return accumulator;
 }
 
 /**
@@ -100,7 +110,7 @@ export class TailedFile {
       undefined,
       state.offset,
       state.line,
-      CorpusAccumulator.fromJSON(state.accumulator, options),
+      restoreAccumulator(state.accumulator, state.groups, options),
       1,
     );
     file.realPath = state.realPath;
@@ -245,6 +255,7 @@ export class TailedFile {
       frozen: this.frozen,
       ...this.print,
       accumulator: this.accumulator.toJSON(),
+      ...(this.accumulator.groups === undefined ? {} : { groups: this.accumulator.groups.toJSON() }),
     };
   }
 }

@@ -60,6 +60,15 @@ describe('the xent process', () => {
     expect(out.stderr).toMatch(/^xent: cannot open .*: EISDIR/m);
   });
 
+  it('watch --group-by and --max-groups are checked before anything is read', async () => {
+    const path = await spawnCli(['watch', join(dir, '*.jsonl'), '--group-by', 'model..name']);
+    expect(path.code).toBe(1);
+    expect(path.stderr).toMatch(/Expected `--group-by` to be a dotted path like model or response.body.model, got "model..name"/);
+    const max = await spawnCli(['watch', join(dir, '*.jsonl'), '--group-by', 'model', '--max-groups', '0']);
+    expect(max.code).toBe(1);
+    expect(max.stderr).toMatch(/--max-groups/);
+  });
+
   it('--help lists the commands and the exit codes', async () => {
     const r = await spawnCli(['--help']);
     expect(r.code).toBe(0);

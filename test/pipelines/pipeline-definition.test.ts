@@ -49,6 +49,15 @@ describe('parsePipeline', () => {
     expect(() => parsePipeline({ ...audit, mode: 'audits' }, 'a.json')).toThrow(/expected `mode` to be one of report, watch, audit, compare/);
   });
 
+  it('takes group_by, max_groups and release_after in mode watch, checked up front', () => {
+    const watch = { mode: 'watch', source: { paths: ['x'] }, outputs: [{ type: 'ndjson' }] };
+    expect(() => parsePipeline({ ...watch, group_by: 'model', max_groups: 50, release_after: '10m' }, 'w.json')).not.toThrow();
+    expect(() => parsePipeline({ ...watch, release_after: 'soon' }, 'w.json')).toThrow(/expected `release_after` to be a duration like 5m, got "soon"/);
+    expect(() => parsePipeline({ ...watch, group_by: 'a..b' }, 'w.json')).toThrow(/expected `group_by` to be a dotted path/);
+    expect(() => parsePipeline({ ...watch, max_groups: 0 }, 'w.json')).toThrow(/max_groups/);
+    expect(() => parsePipeline({ source: { paths: ['x'] }, outputs: [{ type: 'json' }], release_after: '5m' }, 'r.json')).toThrow(/`release_after` is for mode watch/);
+  });
+
   it('checks audit thresholds: known names, anomaly kinds, limits', () => {
     const audit = { mode: 'audit', source: { paths: ['x'] }, outputs: [{ type: 'text' }] };
     const good = { max_perplexity: 40, max_p99_perplexity: 100, max_bad_records: 0, max_anomalies: { all: 3, sentinel: 0, chosen_not_in_top_k: 2 } };

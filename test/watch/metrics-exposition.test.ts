@@ -49,7 +49,8 @@ describe('renderMetrics', () => {
     expect(text).toContain('xent_window_perplexity 1.6487212707001282\n');
     // Every family rendered is declared, and every counter ends in _total.
     const declared = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]);
-    expect(declared.length).toBe(Object.keys(METRIC_FAMILIES).length);
+    // (all of them but the xent_group_* ones, which need --group-by: see below)
+    expect(declared.length).toBe(Object.keys(METRIC_FAMILIES).filter((f) => !f.startsWith('xent_group_')).length);
     for (const [name, type] of declared) {
       expect(METRIC_FAMILIES[name as keyof typeof METRIC_FAMILIES]).toBe(type);
       if (type === 'counter') expect(name).toMatch(/_total$/);
@@ -61,5 +62,37 @@ describe('renderMetrics', () => {
     expect(text).toContain('xent_build_info');
     expect(text).not.toContain('xent_tokens_total');
     expect(text).not.toContain('xent_checkpoint_age_seconds');
+  });
+});
+
+describe('renderMetrics with --group-by', () => {
+  it('adds xent_group_* families with a group label, telling missing and overflow apart from values', () => {
+    const status = new DaemonStatus({}, 0);
+    const groups = (
+      [
+        ['m"1', false, 4, 2],
+        [null, false, 1, 0.5],
+        [null, true, 1, 0.5],
+      ] as const
+    ).map(([group, overflow, tokens, nll]) => ({ group, overflow, corpus: { tokens, nll, records: 1, sequences: 1, cross_entropy: nll / tokens, perplexity: Math.exp(nll / tokens) } as RollingWatchReport['corpus'] }));
+    status.rolling({ ...report(6, 3), groups }, 1000);
+    const text = renderMetrics(status, { version: '1', node: 'v20' }, 2000);
+    expect(text).toContain(
+      '# TYPE xent_group_tokens_total counter\n' +
+        'xent_group_tokens_total{group="m\\"1",group_kind="value"} 4\n' +
+        'xent_group_tokens_total{group="",group_kind="missing"} 1\n' +
+        'xent_group_tokens_total{group="",group_kind="overflow"} 1\n',
+    );
+    expect(text).toContain('xent_group_cross_entropy_nats{group="m\\"1",group_kind="value"} 0.5\n');
+    // The ungrouped totals stay as they were: sum(xent_tokens_total) is not doubled by the groups.
+    expect(text).toContain('xent_tokens_total 6\n');
+    expect(text.match(/^# TYPE xent_group_\w+/gm)).toHaveLength(Object.keys(METRIC_FAMILIES).filter((f) => f.startsWith('xent_group_')).length);
+    for (const name of text.match(/^xent_\w+/gm) ?? []) expect(Object.keys(METRIC_FAMILIES).some((f) => name.startsWith(f))).toBe(true);
+  });
+
+  it('has no group families without --group-by', () => {
+    const status = new DaemonStatus({}, 0);
+    status.rolling(report(6, 3), 1000);
+    expect(renderMetrics(status, { version: '1', node: 'v20' }, 2000)).not.toContain('xent_group_');
   });
 });
