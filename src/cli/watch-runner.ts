@@ -1,4 +1,5 @@
 import type { FormatName } from '../formats/adapter.js';
+import { parsePath } from '../audit/dotted-path.js';
 import { adapterByName } from '../formats/registry.js';
 import { DaemonStatus } from '../watch/daemon-status.js';
 import { parseDuration } from '../watch/duration.js';
@@ -71,7 +72,7 @@ export async function runWatch(settings: WatchSettings, io: Io): Promise<number>
       keepSequences: status !== undefined,
       ...(settings.groupBy === undefined ? {} : { maxGroups: settings.maxGroups ?? WATCH_DEFAULTS.maxGroups }),
     },
-    ...(settings.groupBy === undefined ? {} : { groupBy: settings.groupBy.split('.') }),
+    ...(settings.groupBy === undefined ? {} : { groupBy: parsePath(settings.groupBy, '--group-by') }),
     out: settings.out ?? ((line) => io.stdout.write(line)),
     deadLetter: settings.deadLetter,
     warn: (message) => io.stderr.write(`xent watch: ${message}\n`),

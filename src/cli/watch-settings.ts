@@ -1,3 +1,4 @@
+import { parsePath } from '../audit/dotted-path.js';
 import { DEFAULT_MAX_LINE_BYTES } from './input-settings.js';
 import { expectInteger } from './option-checks.js';
 import { STDIN_TOKEN, UsageError } from './usage-error.js';
@@ -36,8 +37,12 @@ export function checkWatchArgs(argv: WatchArgs): true {
   expectInteger('max-line-bytes', argv['max-line-bytes'], 1);
   expectInteger('max-groups', argv['max-groups'], 1);
   const groupBy = argv['group-by'];
-  if (groupBy !== undefined && (groupBy === '' || groupBy.split('.').some((part) => part === ''))) {
-    throw new UsageError(`Expected \`--group-by\` to be a dotted path like model or response.body.model, got ${JSON.stringify(groupBy)}`);
+  if (groupBy !== undefined) {
+    try {
+      parsePath(groupBy, '--group-by');
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
   }
   const port = argv['metrics-port'];
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
