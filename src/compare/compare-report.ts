@@ -61,7 +61,7 @@ export interface KlReport {
   kl_length_mismatch: { count: number; examples: KlSequenceProblem[] };
   /** Positions of length-matched sequences where no KL could be computed, with why for the first few. */
   kl_unscored_positions: { count: number; examples: { id: string; position: number; reason: string }[] };
-  /** Counts of per-sequence mean KL in fixed bins (nats), for the page. */
+  /** Counts of per-position KL in fixed bins (nats; counts[0] below edges[0], the last at or above the last edge), for the page. */
   kl_histogram: { edges: number[]; counts: number[] };
 }
 

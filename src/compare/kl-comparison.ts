@@ -7,7 +7,7 @@ import type { SequenceSummary } from './sequence-collector.js';
 
 const EXAMPLES = 20;
 
-/** Per-sequence KL bins for the page: 0 and then powers of ten from 1e-6 to 10 nats, open above. */
+/** Per-position KL bins for the page (nats): below 0 (rounding), then from 0 and powers of ten from 1e-6 to 10, open above. */
 export const KL_EDGES = [0, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.1, 1, 10];
 
 type Side = SequenceSummary & { positions: PositionView[] };
@@ -55,6 +55,9 @@ export class KlComparison {
         continue;
       }
       this.summary.add(position);
+      const bin = KL_EDGES.findIndex((e) => position.kl < e);
+      const slot = bin === -1 ? KL_EDGES.length : bin;
+      this.histogram[slot] = (this.histogram[slot] as number) + 1;
       sum.add(position.kl);
       scored++;
       if (position.exact) exact++;
@@ -62,9 +65,6 @@ export class KlComparison {
     if (scored === 0) return;
     this.sequences++;
     const mean = sum.value() / scored;
-    const bin = KL_EDGES.findIndex((e) => mean < e);
-    const i = bin === -1 ? KL_EDGES.length : bin;
-    this.histogram[i] = (this.histogram[i] as number) + 1;
     if (!this.heap.admits(mean)) return;
     const entry: KlSequence = { id: a.id, mean_kl: mean, positions: scored, exact_positions: exact, file_a: a.file, file_b: b.file };
     if (a.line !== undefined) entry.line_a = a.line;

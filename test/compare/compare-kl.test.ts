@@ -26,6 +26,7 @@ interface Expected {
   only_a: string[];
   only_b: string[];
   kl: Record<string, number> & { delta_p: Record<string, number> };
+  kl_values: number[];
   kl_top_sequences: { id: string; mean_kl: number; positions: number; line_a: number; line_b: number }[];
   length_mismatch: { id: string; line_a: number; line_b: number; positions_a: number; positions_b: number }[];
   unscored_positions: number;
@@ -69,6 +70,9 @@ function checkAgainst(report: CompareReport, e: Expected, tolerance: number, nam
     report.kl_length_mismatch?.examples.map((m) => ({ id: m.id, line_a: m.a.line, line_b: m.b.line, positions_a: m.a.positions, positions_b: m.b.positions })),
   ).toEqual(e.length_mismatch);
   expect(report.kl_unscored_positions?.count).toBe(e.unscored_positions);
+  const h = report.kl_histogram;
+  const bins = e.kl_values.map((x) => h?.edges.findIndex((edge) => x < edge)).map((i) => (i === -1 ? (h?.edges.length as number) : (i as number)));
+  expect(h?.counts).toEqual(h?.counts.map((_, i) => bins.filter((b) => b === i).length));
 }
 
 const side = (name: string, s: 'a' | 'b') => join(fixtures, `${name}-${s}.jsonl`);
