@@ -1,8 +1,9 @@
 import { BoundedHeap } from '../audit/bounded-heap.js';
 import { ExactSum } from '../math/exact-sum.js';
 import { KlSummary } from '../math/kl-summary.js';
-import { positionKl, type PositionView } from '../math/position-kl.js';
+import { positionKl } from '../math/position-kl.js';
 import type { KlReport, KlSequence, KlSequenceProblem } from './compare-report.js';
+import type { ComparedView } from './position-views.js';
 import type { SequenceSummary } from './sequence-collector.js';
 
 const EXAMPLES = 20;
@@ -10,13 +11,15 @@ const EXAMPLES = 20;
 /** Per-position KL bins for the page (nats): below 0 (rounding), then from 0 and powers of ten from 1e-6 to 10, open above. */
 export const KL_EDGES = [0, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.1, 1, 10];
 
-type Side = SequenceSummary & { positions: PositionView[] };
+type Side = SequenceSummary & { positions: ComparedView[] };
 
 /**
  * The fold of `compare --kl` over matched sequence pairs (A the reference P, B the candidate Q): position by position
  * KL(P_A ‖ P_B) with positionKl (exact with full rows on both sides, else the top-k lower bound), into one KlSummary,
  * the sequences with the highest mean KL, and what could not be compared. A pair whose lengths differ is a
- * `length_mismatch` and none of its positions count: aligning them would compare different tokens.
+ * `length_mismatch` and none of its positions count: aligning them would compare different tokens. Where both sides
+ * name the next token and the names differ, the texts have parted: that position and every later one of the sequence
+ * are not compared (each counted, with why).
  */
 export class KlComparison {
   private readonly summary = new KlSummary();
@@ -42,10 +45,12 @@ export class KlComparison {
     const sum = new ExactSum();
     let scored = 0;
     let exact = 0;
+    let diverged: number | undefined;
     for (let i = 0; i < n; i++) {
-      const va = a.positions[i] as PositionView;
-      const vb = b.positions[i] as PositionView;
-      const reason = unscorable(va, vb);
+      const va = a.positions[i] as ComparedView;
+      const vb = b.positions[i] as ComparedView;
+      if (diverged === undefined && va.token !== undefined && vb.token !== undefined && va.token !== vb.token) diverged = i;
+      const reason = diverged === undefined ? unscorable(va, vb) : divergence(a.positions[diverged] as ComparedView, b.positions[diverged] as ComparedView, diverged, i);
       const position = reason === undefined ? positionKl(va, vb) : undefined;
       if (position === undefined) {
         this.unscored.count++;
@@ -88,8 +93,17 @@ function where(s: Side): { file: string; line?: number; positions: number } {
   return s.line === undefined ? { file: s.file, positions: s.positions.length } : { file: s.file, line: s.line, positions: s.positions.length };
 }
 
+/**
+ * Teacher-forced dumps score the same token at each position; a different token means the texts differ from there on
+ * (two generations that parted ways), and every later position has another prefix on each side: none is compared.
+ */
+function divergence(a: ComparedView, b: ComparedView, at: number, i: number): string {
+  const tokens = `${JSON.stringify(a.token)} on side A, ${JSON.stringify(b.token)} on side B`;
+  return at === i ? `the next token differs (${tokens}): not the same text` : `the texts parted at position ${at} (${tokens})`;
+}
+
 /** Why a position cannot be compared, before positionKl is asked (undefined: ask it). */
-function unscorable(a: PositionView, b: PositionView): string | undefined {
+function unscorable(a: ComparedView, b: ComparedView): string | undefined {
   const sideA = a.full !== undefined ? 'full' : a.listed !== undefined ? 'listed' : undefined;
   const sideB = b.full !== undefined ? 'full' : b.listed !== undefined ? 'listed' : undefined;
   if (sideA === undefined || sideB === undefined) {

@@ -1,8 +1,7 @@
 import type { RecordOrigin } from '../aggregate/corpus-accumulator.js';
 import type { ScoredItem, Segment } from '../formats/scored-batch.js';
 import { ExactSum } from '../math/exact-sum.js';
-import type { PositionView } from '../math/position-kl.js';
-import { positionViews } from './position-views.js';
+import { positionViews, type ComparedView } from './position-views.js';
 import { sentinelIndex } from '../math/sentinels.js';
 import type { RecordTags } from '../audit/tagging-adapter.js';
 
@@ -15,7 +14,7 @@ export interface SequenceSummary {
   file: string;
   line?: number;
   /** With `rows: true` (compare --kl): what each scored position knows, in order, sentinels included. */
-  positions?: PositionView[];
+  positions?: ComparedView[];
 }
 
 /**
@@ -25,7 +24,7 @@ export interface SequenceSummary {
  * the key keeps the adapter's id and is counted in `keyless`.
  */
 export class SequenceCollector {
-  private readonly open = new Map<string, { id: string; nll: ExactSum; tokens: number; file: string; line?: number; positions?: PositionView[] }>();
+  private readonly open = new Map<string, { id: string; nll: ExactSum; tokens: number; file: string; line?: number; positions?: ComparedView[] }>();
   keyless = 0;
   empty = 0;
 

@@ -1,4 +1,4 @@
-import type { PositionView } from '../math/position-kl.js';
+import type { ComparedView } from './position-views.js';
 import type { SequenceSummary } from './sequence-collector.js';
 
 /**
@@ -13,7 +13,8 @@ import type { SequenceSummary } from './sequence-collector.js';
  *   its full row or listed logprobs (`widths` of them)
  *
  * The header holds the id, where the sequence starts, and per position its form (`f` logits, `p` probs, `l` a listing,
- * `-` nothing), width and, for listings, the tokens' texts.
+ * `-` nothing), width and, for listings, the tokens' texts, and the next token's text per position where known (`next`,
+ * null where not; absent when no position has one).
  */
 export interface SequenceHeader {
   id: string;
@@ -23,6 +24,7 @@ export interface SequenceHeader {
   forms: string;
   widths: number[];
   texts: string[][];
+  next?: (string | null)[];
 }
 
 export const PREFIX_BYTES = 16;
@@ -51,6 +53,7 @@ export function encodeSequenceRecord(s: SequenceSummary): Buffer {
   }
   const header: SequenceHeader = { id: s.id, tokens: s.tokens, file: s.file, forms, widths, texts };
   if (s.line !== undefined) header.line = s.line;
+  if (positions.some((v) => v.token !== undefined)) header.next = positions.map((v) => v.token ?? null);
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const padded = Math.ceil(json.length / 8) * 8;
   // Its own ArrayBuffer, so the payload starts 8-aligned and is written through a Float64Array view.
@@ -87,11 +90,11 @@ export function decodeSequenceHeader(record: Buffer): SequenceHeader {
 }
 
 /** The whole sequence back, its rows as views into one Float64Array (copied once out of the read buffer). */
-export function decodeSequenceRecord(record: Buffer): SequenceSummary & { positions: PositionView[] } {
+export function decodeSequenceRecord(record: Buffer): SequenceSummary & { positions: ComparedView[] } {
   const header = decodeSequenceHeader(record);
   const doubles = doublesOf(record, PREFIX_BYTES + Math.ceil(record.readUInt32LE(0) / 8) * 8, record.readDoubleLE(8));
   const n = header.forms.length;
-  const positions = new Array<PositionView>(n);
+  const positions = new Array<ComparedView>(n);
   let at = 2 + n;
   let listing = 0;
   for (let i = 0; i < n; i++) {
@@ -100,12 +103,14 @@ export function decodeSequenceRecord(record: Buffer): SequenceSummary & { positi
     const values = doubles.subarray(at, at + width);
     at += width;
     const form = header.forms[i];
-    const view: PositionView = form === 'f' || form === 'p' ? { full: { kind: form === 'f' ? 'logits' : 'probs', values } } : {};
+    const view: ComparedView = form === 'f' || form === 'p' ? { full: { kind: form === 'f' ? 'logits' : 'probs', values } } : {};
     if (form === 'l') view.listed = { tokens: header.texts[listing++] as string[], logprobs: values };
     if (!Number.isNaN(next)) view.nextLogprob = next;
+    const token = header.next?.[i];
+    if (typeof token === 'string') view.token = token;
     positions[i] = view;
   }
-  const summary: SequenceSummary & { positions: PositionView[] } = {
+  const summary: SequenceSummary & { positions: ComparedView[] } = {
     id: header.id,
     tokens: header.tokens,
     nll: doubles[0] as number,

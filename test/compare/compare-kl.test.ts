@@ -109,6 +109,11 @@ describe('compareFiles with kl', () => {
     ]);
   });
 
+  it('gives the bundled sample pair\'s figures (samples/kl-reference.jsonl against samples/kl-candidate.jsonl)', async () => {
+    const report = await compareFiles([join(repoRoot, 'samples', 'kl-reference.jsonl')], [join(repoRoot, 'samples', 'kl-candidate.jsonl')], { kl: true });
+    checkAgainst(report, expected('samples'), 1e-13, 'samples');
+  });
+
   it('gives the same figures whatever the number of partitions and the order of side B', async () => {
     const one = await compareFiles([side('full', 'a')], [side('full', 'b')], { kl: true, partitions: 1 });
     const many = await compareFiles([side('full', 'a')], [side('full', 'b')], { kl: true, partitions: 13 });
@@ -141,6 +146,46 @@ describe('compareFiles with kl', () => {
     const keyed = await compareFiles([keyedA], [renamed], { kl: true, key: 'meta.prompt' });
     const plain = await compareFiles([side('full', 'a')], [side('full', 'b')], { kl: true });
     expect(keyed.kl).toEqual(plain.kl);
+  });
+
+  it('stops comparing a sequence where its next tokens differ (the texts parted), and says why', async () => {
+    const chat = (tokens: [string, number, [string, number][]][]) =>
+      JSON.stringify({
+        id: 'drift',
+        object: 'chat.completion',
+        choices: [{ index: 0, logprobs: { content: tokens.map(([token, logprob, top]) => ({ token, logprob, top_logprobs: top.map(([t, l]) => ({ token: t, logprob: l })) })) } }],
+      });
+    const a = join(dir, 'drift-a.jsonl');
+    const b = join(dir, 'drift-b.jsonl');
+    writeFileSync(a, `${chat([['x', -0.5, [['x', -0.5], ['y', -1]]], ['y', -0.1, [['y', -0.1]]], ['w', -0.3, [['w', -0.3]]]])}\n`);
+    writeFileSync(b, `${chat([['x', -0.5, [['x', -0.5], ['y', -1]]], ['z', -0.2, [['z', -0.2]]], ['w', -0.3, [['w', -0.3]]]])}\n`);
+    const report = await compareFiles([a], [b], { kl: true });
+    expect(report.kl?.positions).toBe(1);
+    expect(report.kl?.max).toBe(0);
+    expect(report.kl_unscored_positions?.examples).toEqual([
+      { id: 'drift', position: 1, reason: 'the next token differs ("y" on side A, "z" on side B): not the same text' },
+      { id: 'drift', position: 2, reason: 'the texts parted at position 1 ("y" on side A, "z" on side B)' },
+    ]);
+  });
+
+  it('is exact over a 128k vocabulary (rows of 1 MB through the partitions)', async () => {
+    // Reference (numpy 2.4, scipy 1.17), the same rows: j = np.arange(131072.0); for k in 0, 1:
+    //   a = 8*np.sin(0.37*j + k) + (j % 97)/10; b = a + 0.05*np.cos(1.3*j + k)
+    //   math.fsum(rel_entr(exp(log_softmax(a)), exp(log_softmax(b)))) → 0.0006242946740477448, 0.0006228108081348399
+    const V = 131072;
+    const rows = (k: number) => {
+      const a = Array.from({ length: V }, (_, j) => 8 * Math.sin(0.37 * j + k) + (j % 97) / 10);
+      return { a, b: a.map((x, j) => x + 0.05 * Math.cos(1.3 * j + k)) };
+    };
+    const [r0, r1] = [rows(0), rows(1)];
+    const a = join(dir, 'vocab-128k-a.jsonl');
+    const b = join(dir, 'vocab-128k-b.jsonl');
+    writeFileSync(a, `${JSON.stringify({ id: 'big', logits: [r0.a, r1.a], targets: [5, 7] })}\n`);
+    writeFileSync(b, `${JSON.stringify({ id: 'big', logits: [r0.b, r1.b], targets: [5, 7] })}\n`);
+    const report = await compareFiles([a], [b], { kl: true, partitions: 2 });
+    expect(report.kl?.exact_positions).toBe(2);
+    expectClose(report.kl?.max, 0.0006242946740477448, 1e-12, '128k: max');
+    expectClose(report.kl?.mean, (0.0006242946740477448 + 0.0006228108081348399) / 2, 1e-12, '128k: mean');
   });
 });
 

@@ -26,8 +26,8 @@ describe('positionViews', () => {
         alternatives: { texts: [['a', 'b'], ['x', 'y']], logprobs: [Float64Array.of(-0.5, -1), Float64Array.of(-0.1, -3)] },
       }),
     );
-    expect(views[0]).toEqual({ listed: { tokens: ['a', 'b'], logprobs: Float64Array.of(-0.5, -1) }, nextLogprob: -0.5 });
-    expect(views[1]).toEqual({ listed: { tokens: ['x', 'y', 'z'], logprobs: Float64Array.of(-0.1, -3, -2) }, nextLogprob: -2 });
+    expect(views[0]).toEqual({ listed: { tokens: ['a', 'b'], logprobs: Float64Array.of(-0.5, -1) }, nextLogprob: -0.5, token: 'a' });
+    expect(views[1]).toEqual({ listed: { tokens: ['x', 'y', 'z'], logprobs: Float64Array.of(-0.1, -3, -2) }, nextLogprob: -2, token: 'z' });
   });
 
   it('keeps only the next logprob where the listing is empty or has tokens without text', () => {

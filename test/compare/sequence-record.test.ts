@@ -12,7 +12,7 @@ const summary: SequenceSummary = {
   positions: [
     { full: { kind: 'logits', values: [1e4, -1e4, 0.1 + 0.2, -0] }, nextLogprob: -1e-300 },
     { full: { kind: 'probs', values: Float64Array.of(0.5, 0.5, 0, 5e-324) } },
-    { listed: { tokens: ['a', ' b', '"c"'], logprobs: [-0.1, Number.NEGATIVE_INFINITY, -9999] }, nextLogprob: Number.NEGATIVE_INFINITY },
+    { listed: { tokens: ['a', ' b', '"c"'], logprobs: [-0.1, Number.NEGATIVE_INFINITY, -9999] }, nextLogprob: Number.NEGATIVE_INFINITY, token: ' b' },
     { nextLogprob: -2.5 },
   ],
 };
@@ -31,6 +31,8 @@ describe('sequence records', () => {
     expect(back.positions[2]?.listed?.tokens).toEqual(['a', ' b', '"c"']);
     expect(Array.from(back.positions[2]?.listed?.logprobs ?? [])).toEqual([-0.1, Number.NEGATIVE_INFINITY, -9999]);
     expect(back.positions[2]?.nextLogprob).toBe(Number.NEGATIVE_INFINITY);
+    expect(back.positions[2]?.token).toBe(' b');
+    expect(back.positions[0]?.token).toBeUndefined();
     expect(back.positions[3]).toEqual({ nextLogprob: -2.5 });
   });
 
