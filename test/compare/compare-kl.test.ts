@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compareFiles } from '../../src/compare/compare-files.js';
 import type { CompareReport } from '../../src/compare/compare-report.js';
 import { XENT_VERSION } from '../../src/version.js';
-import { repoRoot, runCli } from '../helpers/cli.js';
+import { repoRoot, runCli, spawnCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 /**
@@ -197,6 +197,21 @@ describe('xent compare --kl (command)', () => {
     expect(json.kl?.positions).toBe(4);
     expect(Object.keys(json.kl ?? {})).toEqual(['positions', 'exact_positions', 'mean', 'standard_error', 'median', 'p90', 'p99', 'max', 'same_top1', 'delta_p']);
     expect(Object.keys(json.kl?.delta_p ?? {})).toEqual(['mean', 'rms', 'p01', 'p99']);
+  });
+
+  it('prints for the README\'s sample pair what the README shows, and --help lists --kl', async () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const start = readme.indexOf('\n### Is my quantized model the same?\n');
+    expect(start).toBeGreaterThan(-1);
+    const recipe = readme.slice(start, readme.indexOf('\n## ', start));
+    const command = 'npx xent compare samples/kl-reference.jsonl samples/kl-candidate.jsonl --kl';
+    expect(recipe).toContain(`\`\`\`sh\n${command}\n\`\`\``);
+    const shown = /```text\n([\s\S]*?)```/.exec(recipe.slice(recipe.indexOf(command)))?.[1];
+    const run = await runCli(command.split(' ').slice(2));
+    expect(run.code).toBe(0);
+    expect(shown).toBe(run.stdout);
+    const help = await spawnCli(['compare', '--help']);
+    expect(help.stdout).toMatch(/--kl\s+Also compare the distributions position by position/);
   });
 
   it('without --kl prints byte for byte what compare printed before --kl existed (text, JSON, Markdown, HTML)', async () => {
