@@ -18,6 +18,10 @@ export function builder(yargs: Argv) {
     .option('bootstrap', { type: 'number', default: COMPARE_DEFAULTS.bootstrap, describe: 'Bootstrap replicates for the 95% CI' })
     .option('seed', { type: 'number', default: COMPARE_DEFAULTS.seed, describe: 'Seed of the bootstrap\'s PRNG' })
     .option('partitions', { type: 'number', default: COMPARE_DEFAULTS.partitions, describe: 'Hash partitions on disk; memory holds about 1/N of side A' })
+    .option('kl', {
+      type: 'boolean',
+      describe: 'Also compare the distributions position by position: KL(A ‖ B) (exact from full rows, a lower bound from top-k), same top-1, Δp',
+    })
     .option('json', { type: 'boolean', describe: 'Print the comparison as one JSON object' })
     .option('markdown', { type: 'boolean', describe: 'Print the comparison as Markdown' })
     .option('html', { type: 'string', describe: 'Also write a self-contained HTML page to this file' })
@@ -46,6 +50,7 @@ export function handler(io: Io, setExitCode: (code: number) => void) {
           bootstrap: argv.bootstrap,
           seed: argv.seed,
           partitions: argv.partitions,
+          kl: argv.kl === true,
           outputs: commandOutputs(argv),
           deadLetter: argv.deadLetter,
           maxMeanDifference: argv.maxMeanDifference,

@@ -21,6 +21,8 @@ export interface CompareSettings {
   bootstrap: number;
   seed: number;
   partitions: number;
+  /** Also compare the distributions position by position (KL, same top-1, Δp). */
+  kl?: boolean;
   /** The comparison as text, json or markdown, and the page as html, each to a file or stdout. */
   outputs: DocumentOutput[];
   deadLetter?: string;
@@ -41,6 +43,7 @@ export async function runCompare(settings: CompareSettings, io: Io): Promise<num
       replicates: settings.bootstrap,
       seed: settings.seed,
       partitions: settings.partitions,
+      kl: settings.kl,
       stdin: io.stdin,
       onBadRecord: deadLetters === undefined ? undefined : (side, bad, raw) => deadLetters.write(deadLetterLine(bad, raw, { side })),
     });

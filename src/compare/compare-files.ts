@@ -18,7 +18,11 @@ import { expandInputs } from '../streams/expand-inputs.js';
 import type { Framing } from '../streams/open-input.js';
 import type { ChangedSequence, CompareReport, CompareSide } from './compare-report.js';
 import { PartitionWriter, readPartition } from './hash-partitions.js';
+import { KlComparison } from './kl-comparison.js';
+import { RecordPartitionReader, RecordPartitionWriter } from './record-partitions.js';
+import { RowTaggingAdapter } from './row-tagging-adapter.js';
 import { SequenceCollector, type SequenceSummary } from './sequence-collector.js';
+import { decodeSequenceHeader, decodeSequenceRecord, encodeSequenceRecord } from './sequence-record.js';
 
 export interface CompareOptions {
   format?: FormatName | 'auto';
@@ -42,6 +46,11 @@ export interface CompareOptions {
   /** Let the fast path read the records it can use (default true; the same comparison either way). */
   fastPath?: boolean;
   onBadRecord?: (side: 'a' | 'b', bad: BadRecord, raw: string | undefined) => void;
+  /**
+   * Also compare the two sides' distributions position by position (A the reference P, B the candidate Q): KL(P ‖ Q),
+   * same top-1, Δp of the next token (`kl` and `kl_…` in the report). Rows go through the partitions as binary records.
+   */
+  kl?: boolean;
 }
 
 const EXAMPLES = 20;
@@ -52,7 +61,9 @@ const DIFF_EDGES = Array.from({ length: 41 }, (_, i) => -5 + i * 0.25);
  * Compares two dumps of the same prompts, matched by sequence id (or --key), in bounded memory:
  * each side is streamed once into hash partitions on disk (a Grace hash join), then partition by
  * partition side A is loaded into a Map and side B streamed past it. Memory: one partition of A,
- * the partition write buffers, a top-K heap and the bootstrap's replicate sums.
+ * the partition write buffers, a top-K heap and the bootstrap's replicate sums. With `kl`, each
+ * sequence's rows go through the partitions too (binary records) and only side A's index of
+ * offsets is kept, with one record of each side (see joinRecords).
  */
 export async function compareFiles(a: readonly string[], b: readonly string[], options: CompareOptions = {}): Promise<CompareReport> {
   const top = options.top ?? 10;
@@ -80,54 +91,44 @@ export async function compareFiles(a: readonly string[], b: readonly string[], o
     let wins = 0;
     let losses = 0;
     let ties = 0;
+    const pair = (x: SequenceSummary, s: SequenceSummary): void => {
+      matched++;
+      const d = s.cross_entropy - x.cross_entropy;
+      diff.add(d);
+      sumA.add(x.cross_entropy);
+      sumB.add(s.cross_entropy);
+      bootstrap.add(d);
+      if (d < 0) wins++;
+      else if (d > 0) losses++;
+      else ties++;
+      const bin = DIFF_EDGES.findIndex((e) => d < e);
+      const i = bin === -1 ? DIFF_EDGES.length : bin;
+      counts[i] = (counts[i] as number) + 1;
+      if (heap.admits(Math.abs(d))) {
+        const changed: ChangedSequence = {
+          id: s.id,
+          cross_entropy_a: x.cross_entropy,
+          cross_entropy_b: s.cross_entropy,
+          difference: d,
+          tokens_a: x.tokens,
+          tokens_b: s.tokens,
+          file_a: x.file,
+          file_b: s.file,
+        };
+        if (x.line !== undefined) changed.line_a = x.line;
+        if (s.line !== undefined) changed.line_b = s.line;
+        heap.offer(changed, Math.abs(d));
+      }
+    };
+    const kl = options.kl === true ? new KlComparison(top) : undefined;
     for (let p = 0; p < partitions; p++) {
-      const left = new Map<string, SequenceSummary>();
-      for await (const s of readPartition<SequenceSummary>(dir, 'a', p)) {
-        if (left.has(s.id)) sideA.side.duplicate_ids++;
-        else left.set(s.id, s);
+      if (kl === undefined) await joinSummaries(dir, p, sideA.side, sideB.side, pair);
+      else {
+        await joinRecords(dir, p, sideA.side, sideB.side, (x, s) => {
+          pair(x, s);
+          kl.add(x, s);
+        });
       }
-      const seenB = new Set<string>();
-      for await (const s of readPartition<SequenceSummary>(dir, 'b', p)) {
-        if (seenB.has(s.id)) {
-          sideB.side.duplicate_ids++;
-          continue;
-        }
-        seenB.add(s.id);
-        const x = left.get(s.id);
-        if (x === undefined) {
-          note(sideB.side.only_here, s.id);
-          continue;
-        }
-        left.delete(s.id);
-        matched++;
-        const d = s.cross_entropy - x.cross_entropy;
-        diff.add(d);
-        sumA.add(x.cross_entropy);
-        sumB.add(s.cross_entropy);
-        bootstrap.add(d);
-        if (d < 0) wins++;
-        else if (d > 0) losses++;
-        else ties++;
-        const bin = DIFF_EDGES.findIndex((e) => d < e);
-        const i = bin === -1 ? DIFF_EDGES.length : bin;
-        counts[i] = (counts[i] as number) + 1;
-        if (heap.admits(Math.abs(d))) {
-          const changed: ChangedSequence = {
-            id: s.id,
-            cross_entropy_a: x.cross_entropy,
-            cross_entropy_b: s.cross_entropy,
-            difference: d,
-            tokens_a: x.tokens,
-            tokens_b: s.tokens,
-            file_a: x.file,
-            file_b: s.file,
-          };
-          if (x.line !== undefined) changed.line_a = x.line;
-          if (s.line !== undefined) changed.line_b = s.line;
-          heap.offer(changed, Math.abs(d));
-        }
-      }
-      for (const id of left.keys()) note(sideA.side.only_here, id);
     }
     return {
       xent_version: XENT_VERSION,
@@ -146,9 +147,77 @@ export async function compareFiles(a: readonly string[], b: readonly string[], o
       ties,
       most_changed: heap.sorted(),
       differences_histogram: { edges: DIFF_EDGES.slice(), counts },
+      ...kl?.report(),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** One partition of the plain join: side A's summaries in a Map, side B's streamed past it. */
+async function joinSummaries(dir: string, p: number, a: CompareSide, b: CompareSide, pair: (x: SequenceSummary, s: SequenceSummary) => void): Promise<void> {
+  const left = new Map<string, SequenceSummary>();
+  for await (const s of readPartition<SequenceSummary>(dir, 'a', p)) {
+    if (left.has(s.id)) a.duplicate_ids++;
+    else left.set(s.id, s);
+  }
+  const seenB = new Set<string>();
+  for await (const s of readPartition<SequenceSummary>(dir, 'b', p)) {
+    if (seenB.has(s.id)) {
+      b.duplicate_ids++;
+      continue;
+    }
+    seenB.add(s.id);
+    const x = left.get(s.id);
+    if (x === undefined) {
+      note(b.only_here, s.id);
+      continue;
+    }
+    left.delete(s.id);
+    pair(x, s);
+  }
+  for (const id of left.keys()) note(a.only_here, id);
+}
+
+type WithRows = ReturnType<typeof decodeSequenceRecord>;
+
+/**
+ * One partition of the --kl join, in the same order as the plain one: side A indexed by id (byte offsets, from the
+ * headers), side B's records read one by one, and each match's A record read back from its offset. Memory: the index
+ * and one record of each side.
+ */
+async function joinRecords(dir: string, p: number, a: CompareSide, b: CompareSide, pair: (x: WithRows, s: WithRows) => void): Promise<void> {
+  const readerA = await RecordPartitionReader.open(dir, 'a', p);
+  const readerB = await RecordPartitionReader.open(dir, 'b', p);
+  try {
+    const left = new Map<string, number>();
+    for await (const { offset, header } of readerA.headers()) {
+      const { id } = decodeSequenceHeader(header);
+      if (left.has(id)) a.duplicate_ids++;
+      else left.set(id, offset);
+    }
+    const seenB = new Set<string>();
+    for await (const record of readerB.records()) {
+      const s = decodeSequenceRecord(record);
+      if (seenB.has(s.id)) {
+        b.duplicate_ids++;
+        continue;
+      }
+      seenB.add(s.id);
+      const offset = left.get(s.id);
+      if (offset === undefined) {
+        note(b.only_here, s.id);
+        continue;
+      }
+      left.delete(s.id);
+      const x = await readerA.at(offset);
+      if (x === undefined) throw new Error(`side A's record of ${JSON.stringify(s.id)} is missing from its partition`);
+      pair(decodeSequenceRecord(x), s);
+    }
+    for (const id of left.keys()) note(a.only_here, id);
+  } finally {
+    await readerA.close();
+    await readerB.close();
   }
 }
 
@@ -169,8 +238,9 @@ async function spill(
   const files = await expandInputs(paths);
   if (files.length === 0) throw new XentError('INPUT_NOT_FOUND', `no input files found in ${paths.join(', ') || '(none given)'}`);
   const forced = options.format === undefined || options.format === 'auto' ? undefined : adapterByName(options.format);
-  const tagger = new TaggingAdapter({ forced, key });
-  const writer = new PartitionWriter(dir, name, partitions);
+  const kl = options.kl === true;
+  const tagger = kl ? new RowTaggingAdapter({ forced, key }) : new TaggingAdapter({ forced, key });
+  const writer = kl ? new RecordPartitionWriter(dir, name, partitions) : new PartitionWriter(dir, name, partitions);
   const side: CompareSide = {
     inputs: [],
     sequences: 0,
@@ -181,10 +251,11 @@ async function spill(
     only_here: { count: 0, examples: [] },
   };
   const collector = new SequenceCollector(
-    { segment: options.segment ?? 'all', sentinels: options.sentinels ?? 'include', keyed: key !== undefined },
+    { segment: options.segment ?? 'all', sentinels: options.sentinels ?? 'include', keyed: key !== undefined, rows: kl },
     (s) => {
       side.sequences++;
-      writer.write(s.id, s);
+      if (writer instanceof RecordPartitionWriter) writer.write(s.id, encodeSequenceRecord(s));
+      else writer.write(s.id, s);
     },
   );
   try {

@@ -1,5 +1,6 @@
 import { count, place, significantFigure as num } from '../reports/figure-format.js';
 import type { CompareReport } from './compare-report.js';
+import { klPageSection } from './kl-page-section.js';
 import { escapeHtml } from '../reports/html/escape-html.js';
 import { pageShell } from '../reports/html/page-shell.js';
 import { barChart } from '../reports/html/svg-charts.js';
@@ -30,6 +31,8 @@ export function renderComparePage(r: CompareReport): string {
     );
   }
   body.push('</table>');
+  const kl = klPageSection(r);
+  if (kl !== '') body.push(kl);
   for (const [name, side] of [['A', r.a], ['B', r.b]] as const) {
     body.push(`<h2>Only in ${name}: ${count(side.only_here.count)}</h2>`);
     if (side.only_here.examples.length > 0) body.push(`<ul>${side.only_here.examples.map((id) => `<li>${escapeHtml(id)}</li>`).join('')}</ul>`);

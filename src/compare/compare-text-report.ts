@@ -1,6 +1,7 @@
 import { count, place, significantFigure as num } from '../reports/figure-format.js';
 import { markdownCell } from '../reports/markdown-cell.js';
 import type { CompareReport } from './compare-report.js';
+import { klTextSection } from './kl-text-section.js';
 
 /** The human comparison (text, or Markdown with `markdown: true`): object → string, no I/O. */
 export function renderCompareText(r: CompareReport, options: { markdown?: boolean } = {}): string {
@@ -33,6 +34,11 @@ export function renderCompareText(r: CompareReport, options: { markdown?: boolea
           : `  ${num(c.difference).padStart(9)}  ${num(c.cross_entropy_a).padStart(8)} → ${num(c.cross_entropy_b).padEnd(8)}  ${c.id}  (${a} · ${b})`,
       );
     }
+  }
+  const kl = klTextSection(r, md);
+  if (kl.length > 0) {
+    if (out.at(-1) !== '') out.push('');
+    out.push(...kl);
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 import type { RecordOrigin } from '../aggregate/corpus-accumulator.js';
 import type { ScoredItem, Segment } from '../formats/scored-batch.js';
 import { ExactSum } from '../math/exact-sum.js';
+import { positionViews, type ComparedView } from './position-views.js';
 import { sentinelIndex } from '../math/sentinels.js';
 import type { RecordTags } from '../audit/tagging-adapter.js';
 
@@ -12,6 +13,8 @@ export interface SequenceSummary {
   cross_entropy: number;
   file: string;
   line?: number;
+  /** With `rows: true` (compare --kl): what each scored position knows, in order, sentinels included. */
+  positions?: ComparedView[];
 }
 
 /**
@@ -21,12 +24,12 @@ export interface SequenceSummary {
  * the key keeps the adapter's id and is counted in `keyless`.
  */
 export class SequenceCollector {
-  private readonly open = new Map<string, { id: string; nll: ExactSum; tokens: number; file: string; line?: number }>();
+  private readonly open = new Map<string, { id: string; nll: ExactSum; tokens: number; file: string; line?: number; positions?: ComparedView[] }>();
   keyless = 0;
   empty = 0;
 
   constructor(
-    private readonly options: { segment: Segment | 'all'; sentinels: 'include' | 'exclude'; keyed: boolean },
+    private readonly options: { segment: Segment | 'all'; sentinels: 'include' | 'exclude'; keyed: boolean; rows?: boolean },
     private readonly onSequence: (summary: SequenceSummary) => void,
   ) {}
 
@@ -46,8 +49,10 @@ export class SequenceCollector {
       let seq = this.open.get(key);
       if (seq === undefined) {
         seq = { id, nll: new ExactSum(), tokens: 0, file: origin.file, line: origin.line };
+        if (this.options.rows === true) seq.positions = [];
         this.open.set(key, seq);
       }
+      if (seq.positions !== undefined) for (const view of positionViews(item)) seq.positions.push(view);
       for (let i = 0; i < item.logprobs.length; i++) {
         const x = item.logprobs[i] as number;
         if (this.options.sentinels === 'exclude' && sentinelIndex(x) >= 0) continue;
@@ -75,6 +80,7 @@ export class SequenceCollector {
     const nll = seq.nll.value();
     const summary: SequenceSummary = { id: seq.id, tokens: seq.tokens, nll, cross_entropy: nll / seq.tokens, file: seq.file };
     if (seq.line !== undefined) summary.line = seq.line;
+    if (seq.positions !== undefined) summary.positions = seq.positions;
     this.onSequence(summary);
   }
 }

@@ -28,6 +28,11 @@ export interface DecodeContext {
    * for audits; absent (the default) leaves batches exactly as before.
    */
   detail?: 'full';
+  /**
+   * true asks adapters that read full distributions (xent-distribution) to hand their rows on as they are
+   * (TokenBatch.distribution), for `xent compare --kl`; absent leaves batches exactly as before.
+   */
+  rows?: boolean;
 }
 
 /**

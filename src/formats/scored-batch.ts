@@ -45,6 +45,12 @@ export interface TokenBatch {
    * their smallest logprob. Read only where topK.k > 0.
    */
   listing?: { listed: Uint8Array; smallest: Float64Array };
+  /**
+   * The model's full rows (logits or probabilities over the vocabulary), one per scored token, as the record gave
+   * them (not copied); present only when decoded with DecodeContext.rows. `softTargets`: the record scored a target
+   * distribution, so `logprobs` are −H(P, Q), not the next token's logprob.
+   */
+  distribution?: { kind: 'logits' | 'probs'; rows: readonly (readonly number[])[]; softTargets: boolean };
   /** Positions whose logprob was null: present in the record but not scored (e.g. the first prompt token). */
   unscored: number;
   /** True when the record says the sequence ends here (a final streaming chunk, or a whole-sequence record). */

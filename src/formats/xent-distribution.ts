@@ -78,9 +78,15 @@ export const xentDistributionAdapter: FormatAdapter = {
         builder.setEntropy(nats, bits);
       }
     }
-    return [builder.build(true)];
+    return [withRows(builder.build(true), context, hasLogits ? 'logits' : 'probs', rows as number[][], false)];
   },
 };
+
+/** The rows themselves for `xent compare --kl` (DecodeContext.rows): already checked, kept by reference. */
+function withRows(batch: ScoredItem, context: DecodeContext, kind: 'logits' | 'probs', rows: number[][], softTargets: boolean): ScoredItem {
+  if (context.rows === true && batch.kind === 'tokens') batch.distribution = { kind, rows, softTargets };
+  return batch;
+}
 
 function targetOf(value: unknown, i: number, size: number, key: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
@@ -112,7 +118,7 @@ function decodeSoft(record: Record<string, unknown>, context: DecodeContext): Sc
     builder.add(-h.crossEntropy);
     builder.setEntropy(h.entropy, h.entropy / Math.LN2);
   }
-  return builder.build(true);
+  return withRows(builder.build(true), context, model.kind, model.rows as number[][], true);
 }
 
 function rowsOf(record: Record<string, unknown>, logitsKey: string, probsKey: string): { key: string; kind: 'logits' | 'probs'; rows: unknown[] } {

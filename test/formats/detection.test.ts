@@ -61,6 +61,8 @@ const sampleFormats: Record<string, FormatName> = {
   'vllm-completions.jsonl': 'vllm',
   'xent-distributions.jsonl': 'xent-distribution',
   'xent-soft-targets.jsonl': 'xent-distribution',
+  'kl-reference.jsonl': 'xent-distribution',
+  'kl-candidate.jsonl': 'xent-distribution',
   'xent-labels.jsonl': 'xent-label',
   'xent-sequences.jsonl': 'xent-sequence',
   'xent-tokens.jsonl': 'xent-token',
