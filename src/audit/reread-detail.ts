@@ -8,6 +8,7 @@ import { DEFAULT_MAX_LINE_BYTES } from '../records/line-framer.js';
 import { LineScorer } from '../records/line-scorer.js';
 import type { AuditGroup } from './audit-group.js';
 import { addToFingerprint, type DetailSpan, type DetailSpans, type Fingerprint } from './detail-spans.js';
+import { LineReader } from './line-reader.js';
 import { identityChange, type FileIdentity } from './rereadable-input.js';
 import type { SequenceScores, TokenDetail } from './sequence-scores.js';
 import { TaggingAdapter } from './tagging-adapter.js';
@@ -35,9 +36,6 @@ interface Pending {
   next: number;
   detail: TokenDetail[];
 }
-
-/** Bytes read at a time while looking for the end of a line. */
-const READ_BYTES = 64 * 1024;
 
 /**
  * The audit's second pass: the heat-map detail of every sequence kept in a top-K heap (worst and
@@ -76,10 +74,11 @@ export async function rereadDetail(groups: readonly AuditGroup[], inputs: Readon
     if (input === undefined) throw new Error(`input ${index} was read for the heat-map but not kept for a second pass`);
     await checkIdentity(input);
     const file = await openForReread(input.path);
+    const reader = new LineReader(file);
     try {
       for (const [offset, wanted] of [...lines].sort((a, b) => a[0] - b[0])) {
         const first = (wanted[0] as (typeof wanted)[number]).span;
-        const outcomes = await readRecordsAt(file, input.path, offset, first.line, tagger, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+        const outcomes = await readRecordsAt(reader, input.path, offset, first.line, tagger, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
         for (const outcome of outcomes) {
           if (outcome.kind !== 'scored') continue;
           for (const { pending: p, span } of wanted) {
@@ -125,24 +124,14 @@ function apply(p: Pending, span: DetailSpan, items: readonly ScoredItem[], optio
 
 /**
  * The records of the line at `offset` (whose number is `line`), scored as the full path scores
- * them: the line's bytes are read up to its newline (or the end of the file) and framed from that
- * offset, so CRLF, a BOM at offset 0 and an over-long line are handled as in the first pass.
+ * them: the line's bytes up to its newline (or the end of the file) are framed from that offset,
+ * so CRLF, a BOM at offset 0 and an over-long line are handled as in the first pass.
  */
-async function readRecordsAt(file: FileHandle, path: string, offset: number, line: number, adapter: FormatAdapter, maxLineBytes: number): Promise<RecordOutcome[]> {
+async function readRecordsAt(lines: LineReader, path: string, offset: number, line: number, adapter: FormatAdapter, maxLineBytes: number): Promise<RecordOutcome[]> {
   const outcomes: RecordOutcome[] = [];
   const scorer = new LineScorer(path, (outcome) => outcomes.push(outcome), { adapter, fastPath: false, maxLineBytes, startOffset: offset, startLine: line });
-  let position = offset;
-  for (;;) {
-    const buffer = Buffer.allocUnsafe(READ_BYTES);
-    const { bytesRead } = await file.read(buffer, 0, READ_BYTES, position);
-    if (bytesRead === 0) break;
-    const nl = buffer.subarray(0, bytesRead).indexOf(0x0a);
-    scorer.push(buffer.subarray(0, nl === -1 ? bytesRead : nl + 1));
-    if (nl !== -1) break;
-    position += bytesRead;
-    // Past the longest line: the framer has called it over-long, which no kept record was.
-    if (position - offset > maxLineBytes + 2) break;
-  }
+  // Past the longest line (and its CRLF) the framer calls it over-long, which no kept record was.
+  scorer.push(await lines.lineAt(offset, maxLineBytes + 2));
   scorer.finish();
   return outcomes;
 }
