@@ -24,9 +24,14 @@ export class AuditAccumulator {
   private readonly sequenceGroup = new Map<string, AuditGroup>();
   private readonly seen = new SeenIds();
 
+  /**
+   * `reread`: the inputs whose heat-map tokens the second pass reads again (see DetailSpans); the
+   * others keep their tokens as they go.
+   */
   constructor(
     readonly options: AuditOptions,
     readonly grouped: boolean,
+    private readonly reread: ReadonlySet<number> = new Set(),
   ) {
     this.overall = new AuditGroup(options);
   }
@@ -63,8 +68,9 @@ export class AuditAccumulator {
         }
         if (group !== undefined) this.sequenceGroup.set(key, group);
       }
-      this.overall.addBatch(key, item, origin);
-      this.sequenceGroup.get(key)?.addBatch(key, item, origin);
+      const reread = this.reread.has(input) ? input : undefined;
+      this.overall.addBatch(key, item, origin, reread);
+      this.sequenceGroup.get(key)?.addBatch(key, item, origin, reread);
       if (item.final) (closing ??= []).push(key);
     }
     // A non-final streaming chunk without tokens (a role-only delta) is normal; a record that ends

@@ -10,6 +10,8 @@ import { auditOptions, type AuditOptions } from './audit-options.js';
 import { buildAuditReport, type AuditReport } from './audit-report.js';
 import { parsePath } from './dotted-path.js';
 import { readTaggedInputs } from './read-tagged-inputs.js';
+import { rereadableInput } from './rereadable-input.js';
+import { rereadDetail, type RereadInput } from './reread-detail.js';
 import { TaggingAdapter } from './tagging-adapter.js';
 
 export interface AuditFilesOptions extends Partial<AuditOptions> {
@@ -31,6 +33,8 @@ export interface AuditFilesOptions extends Partial<AuditOptions> {
  * Audits files (or directories, or '-') in one streaming pass: each input goes through the
  * engine's own scoreInput (`concurrency` at a time) into one AuditAccumulator. Memory is bounded
  * by the accumulator (heaps, sketches, fixed bins, open sequences), never by the input size.
+ * With a heat-map (`detailTokens` > 0), plain files get a short second pass that reads again
+ * only the lines of the sequences kept (see rereadDetail): the same report, byte for byte.
  */
 export async function auditFiles(paths: readonly string[], options: AuditFilesOptions = {}): Promise<AuditReport> {
   let audit: AuditOptions;
@@ -48,14 +52,26 @@ export async function auditFiles(paths: readonly string[], options: AuditFilesOp
   const forced = options.format === undefined || options.format === 'auto' ? undefined : adapterByName(options.format);
   const files = await expandInputs(paths);
   if (files.length === 0) throw new XentError('INPUT_NOT_FOUND', `no input files found in ${paths.join(', ') || '(none given)'}`);
-  // The heat-map wants every token's alternatives; the top-k check, only those of records that list some.
-  const tagger = new TaggingAdapter({ forced, groupBy, detail: audit.detailTokens > 0 ? 'all' : 'alternatives' });
-  const accumulator = new AuditAccumulator(audit, groupBy !== undefined);
+  // The heat-map wants every token's text and alternatives, but only for the sequences it shows:
+  // on inputs that can be read again by byte range, the first pass keeps where the kept sequences'
+  // lines are and takes the fast path, and a second pass reads those lines alone (rereadDetail).
+  // Elsewhere (stdin, gzip, JSON documents, or with `fastPath: false`) every record is decoded
+  // with detail as it goes. The top-k check wants alternatives only of records that list some.
+  const rereads = new Map<number, RereadInput>();
+  if (audit.detailTokens > 0 && options.fastPath !== false) {
+    for (const [index, path] of files.entries()) {
+      const identity = await rereadableInput(path, options.framing);
+      if (identity !== undefined) rereads.set(index, { path, identity });
+    }
+  }
+  const lean = new TaggingAdapter({ forced, groupBy, detail: 'alternatives' });
+  const detailed = audit.detailTokens > 0 ? new TaggingAdapter({ forced, groupBy, detail: 'all' }) : lean;
+  const accumulator = new AuditAccumulator(audit, groupBy !== undefined, new Set(rereads.keys()));
   let records = 0;
   let filesDone = 0;
   const inputs = await readTaggedInputs(
     files,
-    tagger,
+    (input) => (rereads.has(input) ? lean : detailed),
     {
       record: (items, origin, input, tags) => {
         accumulator.add(items, origin, input, tags);
@@ -73,5 +89,9 @@ export async function auditFiles(paths: readonly string[], options: AuditFilesOp
     },
     options,
   );
+  if (rereads.size > 0) {
+    const groups = [accumulator.overall, ...accumulator.groupList().map((g) => g.audit)];
+    await rereadDetail(groups, rereads, { forced, detailTokens: audit.detailTokens, segment: audit.segment, sentinels: audit.sentinels, maxLineBytes: options.maxLineBytes });
+  }
   return buildAuditReport(accumulator, inputs);
 }

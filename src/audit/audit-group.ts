@@ -8,10 +8,12 @@ import { TDigest } from '../math/t-digest.js';
 import { AnomalyLog, type AnomalyExample } from './anomaly-log.js';
 import type { AuditOptions } from './audit-options.js';
 import { BoundedHeap } from './bounded-heap.js';
+import { DetailSpans } from './detail-spans.js';
 import { LogHistogram } from './log-histogram.js';
 import { PositionBuckets } from './position-buckets.js';
 import { RollingSeries } from './rolling-series.js';
-import { OpenSequence, rankScore, type SequenceScores, type TokenDetail } from './sequence-scores.js';
+import { OpenSequence, rankScore, type SequenceScores } from './sequence-scores.js';
+import { tokenDetail } from './token-detail.js';
 
 /** Logprobs within this of the smallest listed alternative count as "inside the top-k" (servers print ~8 digits). */
 const RANK_TOLERANCE = 1e-6;
@@ -37,6 +39,8 @@ export class AuditGroup {
   records = 0;
   sequences = 0;
   emptySequences = 0;
+  /** The spans of the kept sequences read again by the second pass (a weak map: those that fall out of the heaps go). */
+  private readonly spans = new WeakMap<SequenceScores, DetailSpans>();
   /** Scratch for one batch's NLL, emptied before each batch (adds are synchronous). */
   private readonly batchNll = new ExactSum();
 
@@ -50,12 +54,18 @@ export class AuditGroup {
     this.anomalies.add(example);
   }
 
-  /** Adds one batch to the open sequence `key` (opened here if needed). */
-  addBatch(key: string, batch: TokenBatch, origin: RecordOrigin): void {
+  /**
+   * Adds one batch to the open sequence `key` (opened here if needed). With `reread`, the index of
+   * an input the second pass can re-read, the heat-map keeps where its tokens are instead of them.
+   */
+  addBatch(key: string, batch: TokenBatch, origin: RecordOrigin, reread?: number): void {
     let seq = this.open.get(key);
     if (seq === undefined) {
       seq = new OpenSequence(batch.sequenceId, origin.file, origin.line, origin.element);
-      if (this.options.detailTokens > 0) seq.detail = [];
+      if (this.options.detailTokens > 0) {
+        if (reread === undefined) seq.detail = [];
+        else seq.spans = new DetailSpans(reread, this.options.detailTokens);
+      }
       this.open.set(key, seq);
     }
     const batchNll = this.batchNll;
@@ -69,6 +79,12 @@ export class AuditGroup {
     this.positions.addBatch(first, batch.logprobs, exclude);
     this.rolling.addBatch(batch.logprobs, exclude);
     this.scoreTokens(seq, first, batch, origin, exclude);
+    seq.spans?.note(origin, batch.logprobs, exclude);
+  }
+
+  /** Where the heat-map tokens of a kept sequence are, when the second pass is to read them. */
+  spansOf(scores: SequenceScores): DetailSpans | undefined {
+    return this.spans.get(scores);
   }
 
   /**
@@ -128,13 +144,7 @@ export class AuditGroup {
         const smallest = listing.smallest[i] as number;
         if (listing.listed[i] === 0 && x > smallest + RANK_TOLERANCE) this.notInTopK(origin, batch, position, x, topK.k[i] as number, smallest);
       }
-      if (seq.detail !== undefined && seq.detail.length < this.options.detailTokens) {
-        const token: TokenDetail = { text: tokens?.[i] ?? '', logprob: x };
-        if (alts !== undefined) {
-          token.alternatives = Array.from(alts, (lp, j) => ({ text: alternatives?.texts[i]?.[j] ?? '', logprob: lp }));
-        }
-        seq.detail.push(token);
-      }
+      if (seq.detail !== undefined && seq.detail.length < this.options.detailTokens) seq.detail.push(tokenDetail(batch, i));
     }
   }
 
@@ -166,8 +176,9 @@ export class AuditGroup {
     this.perplexity.add(Math.min(s.perplexity, Number.MAX_VALUE));
     this.histogram.add(s.perplexity);
     const score = rankScore(s, this.options.rankBy);
-    this.worst.offer(s, score);
-    this.best.offer(s, -score);
+    const worst = this.worst.offer(s, score);
+    const best = this.best.offer(s, -score);
+    if (seq.spans !== undefined && (worst || best)) this.spans.set(s, seq.spans);
   }
 
   /** Ends every open sequence whose key starts with `prefix` (the end of a file ends its sequences). */

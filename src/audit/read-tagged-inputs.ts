@@ -21,13 +21,13 @@ export interface TaggedSink {
 
 /**
  * Streams input files through the engine's scoreInput, `concurrency` at a time (default 1, in
- * input order; more interleave their records), with the tagging
- * adapter, into one sink (shared by audit and compare). A file that cannot be read is marked
+ * input order; more interleave their records), with the tagging adapter (or one per input, by
+ * its index), into one sink (shared by audit and compare). A file that cannot be read is marked
  * failed; what was read of it still counts.
  */
 export async function readTaggedInputs(
   files: readonly string[],
-  tagger: TaggingAdapter,
+  tagger: TaggingAdapter | ((input: number) => TaggingAdapter),
   sink: TaggedSink,
   options: { concurrency?: number; framing?: Framing | 'auto'; maxLineBytes?: number; stdin?: Readable; fastPath?: boolean },
 ): Promise<InputStatus[]> {
@@ -36,14 +36,15 @@ export async function readTaggedInputs(
   await Promise.all(
     files.map((file, index) =>
       limit(async () => {
+        const adapter = typeof tagger === 'function' ? tagger(index) : tagger;
         try {
           await scoreInput(
             file,
             (outcome) => {
-              if (outcome.kind === 'scored') sink.record(outcome.items, outcome.origin, index, tagger.tagsOf(outcome.items));
+              if (outcome.kind === 'scored') sink.record(outcome.items, outcome.origin, index, adapter.tagsOf(outcome.items));
               else sink.bad(outcome.bad, outcome.raw);
             },
-            { adapter: tagger, framing: options.framing, maxLineBytes: options.maxLineBytes, stdin: options.stdin, fastPath: options.fastPath },
+            { adapter, framing: options.framing, maxLineBytes: options.maxLineBytes, stdin: options.stdin, fastPath: options.fastPath },
           );
         } catch (error) {
           const input = inputs[index] as InputStatus;

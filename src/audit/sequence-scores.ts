@@ -1,4 +1,5 @@
 import { ExactSum } from '../math/exact-sum.js';
+import type { DetailSpans } from './detail-spans.js';
 
 /** One token of a sequence as the page shows it (the first `detailTokens` of a kept sequence). */
 export interface TokenDetail {
@@ -65,6 +66,8 @@ export class OpenSequence {
   maxSurprise = Number.NEGATIVE_INFINITY;
   maxSurprisePosition = -1;
   detail: TokenDetail[] | undefined;
+  /** Instead of `detail`, on an input the second pass re-reads: where the heat-map's tokens are. */
+  spans: DetailSpans | undefined;
 
   constructor(
     readonly id: string,

@@ -59,13 +59,17 @@ describe('audit with the fast path', () => {
     }
   });
 
-  it('reads most plain lines without parsing them, and every line when a tag or the heat-map is asked for', async () => {
+  it('reads most plain lines without parsing them, with the heat-map parses again only the kept lines, and every line when a tag is asked for', async () => {
     const file = join(dir, 'plain.jsonl');
     writeFileSync(file, `${Array.from({ length: 200 }, (_, i) => JSON.stringify({ id: `s${i}`, logprobs: [-1, -(i % 7) - 0.5] })).join('\n')}\n`);
     const decode = vi.spyOn(TaggingAdapter.prototype, 'decode');
     await auditFiles([file], {});
     expect(decode).not.toHaveBeenCalled();
+    // The 10 worst and 10 best, each one line: read again by the second pass, and nothing else.
     await auditFiles([file], { detailTokens: 5 });
+    expect(decode).toHaveBeenCalledTimes(20);
+    decode.mockClear();
+    await auditFiles([file], { detailTokens: 5, fastPath: false });
     expect(decode).toHaveBeenCalledTimes(200);
     decode.mockClear();
     await auditFiles([file], { groupBy: 'id' });

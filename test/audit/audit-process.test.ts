@@ -40,6 +40,19 @@ describe('the xent audit process', () => {
     expect(full.stdout.length).toBeGreaterThan(1_000_000);
   });
 
+  it('with --html, prints for a plain file (read in two passes) what stdin (one pass) gives for the same bytes', async () => {
+    const onePass = join(dir, 'one-pass.html');
+    const twoPass = join(dir, 'two-pass.html');
+    const fromStdin = await spawnCli(['audit', '-', '--json', '--html', onePass, '--top', '5', '--detail-tokens', '4'], { input: readFileSync(corpus.path, 'utf8') });
+    const fromFile = await spawnCli(['audit', corpus.path, '--json', '--html', twoPass, '--top', '5', '--detail-tokens', '4']);
+    expect([fromFile.code, fromFile.stderr]).toEqual([EXIT.OK, '']);
+    expect([fromStdin.code, fromStdin.stderr]).toEqual([EXIT.OK, '']);
+    expect(JSON.parse(fromFile.stdout).worst[0].detail).toHaveLength(4);
+    // The outputs differ only in the input's name.
+    expect(fromFile.stdout.replaceAll(corpus.path, '<stdin>')).toBe(fromStdin.stdout);
+    expect(readFileSync(twoPass, 'utf8').replaceAll(corpus.path, '&lt;stdin&gt;')).toBe(readFileSync(onePass, 'utf8'));
+  });
+
   it('runs the ready-made pipelines/corpus-audit.json: its outputs, dead letters and gates', async () => {
     const r = await spawnCli(['run', join(repoRoot, 'pipelines', 'corpus-audit.json'), corpus.path], { cwd: dir });
     expect(r.code).toBe(EXIT.THRESHOLD);

@@ -1,5 +1,6 @@
-// npm run build && node test/bench/audit-speed.mjs [--mb 100] [--runs 5] [--shapes openai,flat] [--also BIN]
-// Times `xent audit --json` against `xent report --json --threads 1` on the same seeded files
+// npm run build && node test/bench/audit-speed.mjs [--mb 100] [--runs 5] [--shapes openai,flat] [--also BIN] [--html]
+// Times `xent audit --json` (with `--html`: `xent audit --json --html FILE`, the heat-map's two passes)
+// against `xent report --json --threads 1` on the same seeded files
 // (test/bench/generate.mjs, seed 7, generated once into .xent-bench/ and shared with run.mjs). The
 // commands alternate run by run, so that a slow minute of a shared machine hits them all alike,
 // and the table shows, per shape, the median of the runs: wall seconds, user CPU seconds and peak
@@ -9,7 +10,7 @@
 // the run stops.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     shapes: { type: 'string', default: 'openai,flat' },
     also: { type: 'string' },
+    html: { type: 'boolean', default: false },
     dir: { type: 'string', default: join(root, '.xent-bench') },
   },
 });
@@ -36,10 +38,12 @@ const bin = join(root, 'dist', 'cli', 'bin.js');
 const time = existsSync('/usr/bin/time');
 
 /** The commands timed on each file, and how to read the tokens each one counted. */
+const page = values.html ? ['--html', join(values.dir, 'audit-speed.html')] : [];
+const audit = `xent audit --json${values.html ? ' --html' : ''}`;
 const COMMANDS = [
   { label: 'xent report --json --threads 1', argv: (f) => [bin, 'report', f, '--json', '--threads', '1'] },
-  { label: 'xent audit --json', argv: (f) => [bin, 'audit', f, '--json'] },
-  ...(values.also === undefined ? [] : [{ label: `xent audit --json (${values.also})`, argv: (f) => [values.also, 'audit', f, '--json'] }]),
+  { label: audit, argv: (f) => [bin, 'audit', f, '--json', ...page] },
+  ...(values.also === undefined ? [] : [{ label: `${audit} (${values.also})`, argv: (f) => [values.also, 'audit', f, '--json', ...page] }]),
 ];
 
 function timed(args) {
@@ -63,7 +67,9 @@ async function workload(shape) {
   return path;
 }
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; median of ${runs} alternating runs, files from the page cache`);
+// The machine may be shared: the load before and after says how much the figures can be trusted.
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; median of ${runs} alternating runs, files from the page cache; load ${load()}`);
 const rows = [];
 for (const shape of values.shapes.split(',')) {
   const path = await workload(shape);
@@ -95,3 +101,4 @@ for (const shape of values.shapes.split(',')) {
   });
 }
 console.table(rows);
+console.log(`load at the end: ${load()}`);
