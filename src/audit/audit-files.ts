@@ -23,7 +23,10 @@ export interface AuditFilesOptions extends Partial<AuditOptions> {
   maxLineBytes?: number;
   framing?: Framing | 'auto';
   stdin?: Readable;
-  /** Let the fast path read the records it can use (default true; the same audit either way). */
+  /**
+   * Let the fast path read the records it can use (default true; the same audit either way). With
+   * a heat-map, false also keeps plain files in one pass, every record decoded with detail.
+   */
   fastPath?: boolean;
   onBadRecord?: (bad: BadRecord, raw: string | undefined) => void;
   onProgress?: (progress: { records: number; filesDone: number; files: number }) => void;
