@@ -28,6 +28,10 @@ export function builder(yargs: Argv) {
     .option('out', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
     .option('dead-letter', { type: 'string', describe: 'Append every bad line to this file as NDJSON {side, file, line, offset, code, reason, raw}' })
     .option('max-mean-difference', { type: 'number', describe: 'Threshold: exit 4 when the CI\'s lower end is above this (B worse by more than N nats)' })
+    .option('max-mean-kl', {
+      type: 'number',
+      describe: 'Threshold (with --kl): exit 4 when the mean KL is above this (nats; with top-k, when its lower bound already is)',
+    })
     .conflicts('json', 'markdown')
     .check((argv) => checkCompareArgs(argv));
 }
@@ -54,6 +58,7 @@ export function handler(io: Io, setExitCode: (code: number) => void) {
           outputs: commandOutputs(argv),
           deadLetter: argv.deadLetter,
           maxMeanDifference: argv.maxMeanDifference,
+          maxMeanKl: argv.maxMeanKl,
         },
         io,
       ),

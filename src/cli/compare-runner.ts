@@ -28,6 +28,8 @@ export interface CompareSettings {
   deadLetter?: string;
   /** Exit 4 when the 95% CI's lower end is above this (B worse by more than this many nats). */
   maxMeanDifference?: number;
+  /** With kl: exit 4 when the mean KL is above this (nats). */
+  maxMeanKl?: number;
 }
 
 /** Compares side A with side B, writes every output, names what failed or crossed; returns the exit code. */
@@ -58,5 +60,13 @@ export async function runCompare(settings: CompareSettings, io: Io): Promise<num
   );
   const limit = settings.maxMeanDifference;
   const crossed = limit !== undefined && report.ci95.low > limit ? [`--max-mean-difference ${limit}: the 95% CI is [${report.ci95.low}, ${report.ci95.high}]`] : [];
+  const klLimit = settings.maxMeanKl;
+  const kl = report.kl;
+  // A gate that compared nothing has not passed: say so rather than exit 0.
+  if (klLimit !== undefined && kl !== undefined && kl.positions === 0) crossed.push(`--max-mean-kl ${klLimit}: no position could be compared`);
+  if (klLimit !== undefined && kl !== undefined && kl.mean > klLimit) {
+    const bound = kl.exact_positions < kl.positions ? ' (a lower bound: top-k positions)' : '';
+    crossed.push(`--max-mean-kl ${klLimit}: the mean KL is ${kl.mean} nats${bound} over ${kl.positions} positions`);
+  }
   return finishRun(io, [...report.a.inputs, ...report.b.inputs], crossed);
 }

@@ -16,6 +16,8 @@ export interface CompareArgs {
   'max-line-bytes': number;
   seed: number;
   'max-mean-difference'?: number;
+  kl?: boolean;
+  'max-mean-kl'?: number;
 }
 
 export function checkCompareArgs(argv: CompareArgs): true {
@@ -26,5 +28,10 @@ export function checkCompareArgs(argv: CompareArgs): true {
   if (!Number.isInteger(argv.seed)) throw new UsageError(`Expected \`--seed\` to be an integer, got ${argv.seed}`);
   const limit = argv['max-mean-difference'];
   if (limit !== undefined && !Number.isFinite(limit)) throw new UsageError(`Expected \`--max-mean-difference\` to be a number (nats), got ${limit}`);
+  const kl = argv['max-mean-kl'];
+  if (kl !== undefined) {
+    if (!(Number.isFinite(kl) && kl >= 0)) throw new UsageError(`Expected \`--max-mean-kl\` to be a number of nats from 0 and up, got ${kl}`);
+    if (argv.kl !== true) throw new UsageError('`--max-mean-kl` needs `--kl` (without it no KL is computed)');
+  }
   return true;
 }

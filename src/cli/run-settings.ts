@@ -82,9 +82,11 @@ export function pipelineCompareSettings(p: PipelineDefinition, inputs: string[])
     bootstrap: p.bootstrap ?? COMPARE_DEFAULTS.bootstrap,
     seed: p.seed ?? COMPARE_DEFAULTS.seed,
     partitions: p.partitions ?? COMPARE_DEFAULTS.partitions,
+    kl: p.kl ?? false,
     outputs: p.outputs as DocumentOutput[],
     deadLetter: p.dead_letter,
     maxMeanDifference: p.thresholds?.max_mean_difference,
+    maxMeanKl: p.thresholds?.max_mean_kl,
   };
 }
 

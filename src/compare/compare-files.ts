@@ -198,21 +198,22 @@ async function joinRecords(dir: string, p: number, a: CompareSide, b: CompareSid
     }
     const seenB = new Set<string>();
     for await (const record of readerB.records()) {
-      const s = decodeSequenceRecord(record);
-      if (seenB.has(s.id)) {
+      // The header is enough until the id has a match: its rows are decoded only then.
+      const { id } = decodeSequenceHeader(record);
+      if (seenB.has(id)) {
         b.duplicate_ids++;
         continue;
       }
-      seenB.add(s.id);
-      const offset = left.get(s.id);
+      seenB.add(id);
+      const offset = left.get(id);
       if (offset === undefined) {
-        note(b.only_here, s.id);
+        note(b.only_here, id);
         continue;
       }
-      left.delete(s.id);
+      left.delete(id);
       const x = await readerA.at(offset);
-      if (x === undefined) throw new Error(`side A's record of ${JSON.stringify(s.id)} is missing from its partition`);
-      pair(decodeSequenceRecord(x), s);
+      if (x === undefined) throw new Error(`side A's record of ${JSON.stringify(id)} is missing from its partition`);
+      pair(decodeSequenceRecord(x), decodeSequenceRecord(record));
     }
     for (const id of left.keys()) note(a.only_here, id);
   } finally {

@@ -43,7 +43,7 @@ export function klTextSection(r: CompareReport, md: boolean): string[] {
       out.push(
         md
           ? `| ${markdownCell(s.id)} | ${num(s.mean_kl)} | ${count(s.positions)} | ${count(s.exact_positions)} | ${markdownCell(a)} | ${markdownCell(b)} |`
-          : `  ${num(s.mean_kl).padStart(9)}  ${s.id}  (${count(s.positions)} positions, ${count(s.exact_positions)} exact; ${a} · ${b})`,
+          : `  ${num(s.mean_kl).padStart(9)}  ${s.id}  (${count(s.positions)} position${s.positions === 1 ? '' : 's'}, ${count(s.exact_positions)} exact; ${a} · ${b})`,
       );
     }
     out.push('');

@@ -8,7 +8,7 @@ export interface ListedAlternatives {
 export const REST_FLOOR = 1e-6;
 
 export interface TopKKlBound {
-  /** A lower bound on KL(P_A ‖ P_B), in nats (+Infinity when B's rest mass is 0 but A's is not). */
+  /** A lower bound on KL(P_A ‖ P_B), in nats; finite (B's rest is taken as at least REST_FLOOR). */
   lower: number;
   /** Tokens listed on both sides, each its own term. */
   shared: number;
@@ -30,6 +30,10 @@ export interface TopKKlBound {
  * nothing on a token A favours). Server logprobs are rounded, so a listed mass above 1 leaves a
  * rest clamped at 0, and when both rests are below REST_FLOOR they are rounding noise (1 − Σ
  * cancels) and the rest term is left out, which moves the bound by at most about 1e-5 nats. The bound is exact when the shared tokens carry all of both sides' mass.
+ * A rest of B below REST_FLOOR against a larger rest of A is taken as REST_FLOOR: B's true rest is
+ * not known to be smaller than the rounding (a near-certain token is printed as logprob 0), and
+ * r_A ln(r_A / r_B) only falls as r_B grows, so the bound stays a lower bound and never becomes
+ * +Infinity from rounding alone (one such position would make a corpus's mean infinite).
  */
 export function topKKlLowerBound(a: ListedAlternatives, b: ListedAlternatives): TopKKlBound {
   const bByToken = new Map<string | number, number>();
@@ -57,7 +61,7 @@ export function topKKlLowerBound(a: ListedAlternatives, b: ListedAlternatives): 
   const restA = Math.max(0, 1 - sharedA);
   const restB = Math.max(0, 1 - sharedB);
   if (restA >= REST_FLOOR || restB >= REST_FLOOR) {
-    if (restA > 0) kl += restB > 0 ? restA * Math.log(restA / restB) : Number.POSITIVE_INFINITY;
+    if (restA > 0) kl += restA * Math.log(restA / Math.max(restB, REST_FLOOR));
   }
   return { lower: kl, shared, restA, restB };
 }

@@ -49,6 +49,8 @@ export interface PipelineDefinition {
   bootstrap?: number;
   seed?: number;
   partitions?: number;
+  /** compare: --kl (per-position KL, same top-1, Δp). */
+  kl?: boolean;
   /** audit and compare: CI gates; a crossed one gives exit code 4. */
   thresholds?: PipelineThresholds;
   outputs: PipelineOutput[];
@@ -75,12 +77,14 @@ export interface PipelineThresholds {
   /** Per anomaly kind, or `all` for their total. */
   max_anomalies?: Partial<Record<AnomalyKind | 'all', number>>;
   max_mean_difference?: number;
+  /** compare with `kl`: --max-mean-kl. */
+  max_mean_kl?: number;
 }
 
 const TOP_KEYS = new Set([
   'description', 'mode', 'state', 'metrics', 'release_after', 'source', 'format', 'segment', 'sentinels', 'vocab_size', 'windows', 'outputs',
   'strict', 'per_sequence', 'dead_letter', 'top', 'rank_by', 'group_by', 'max_groups', 'detail_tokens', 'key', 'bootstrap',
-  'seed', 'partitions', 'thresholds', '$schema',
+  'seed', 'partitions', 'kl', 'thresholds', '$schema',
 ]);
 
 /**
@@ -105,6 +109,7 @@ const MODE_FIELDS: Record<string, readonly PipelineMode[]> = {
   bootstrap: ['compare'],
   seed: ['compare'],
   partitions: ['compare'],
+  kl: ['compare'],
   thresholds: ['audit', 'compare'],
 };
 
@@ -117,7 +122,7 @@ const OUTPUT_TYPES: Record<PipelineMode, readonly string[]> = {
 
 const THRESHOLD_KEYS: Record<'audit' | 'compare', readonly string[]> = {
   audit: ['max_perplexity', 'max_p99_perplexity', 'max_bad_records', 'max_anomalies'],
-  compare: ['max_mean_difference'],
+  compare: ['max_mean_difference', 'max_mean_kl'],
 };
 
 type Fail = (message: string) => never;
@@ -177,6 +182,9 @@ export function parsePipeline(value: unknown, where: string): PipelineDefinition
   }
   checkAuditAndCompareFields(v, fail);
   if (mode === 'audit' || mode === 'compare') checkThresholds(v.thresholds, mode, fail);
+  if ((v.thresholds as PipelineThresholds | undefined)?.max_mean_kl !== undefined && v.kl !== true) {
+    fail('`thresholds.max_mean_kl` needs `"kl": true` (without it no KL is computed)');
+  }
   if (!Array.isArray(v.outputs) || v.outputs.length === 0) fail('expected `outputs` to be a non-empty array');
   const outputs = v.outputs as unknown[];
   outputs.forEach((o, i) => {
@@ -187,7 +195,7 @@ export function parsePipeline(value: unknown, where: string): PipelineDefinition
   });
   const toStdout = outputs.filter((o) => ((o as PipelineOutput).path ?? '-') === '-');
   if (toStdout.length > 1) fail('at most one output can go to stdout ("-")');
-  for (const key of ['strict', 'per_sequence'] as const) {
+  for (const key of ['strict', 'per_sequence', 'kl'] as const) {
     if (v[key] !== undefined && typeof v[key] !== 'boolean') fail(`expected \`${key}\` to be true or false`);
   }
   if (v.dead_letter !== undefined && (typeof v.dead_letter !== 'string' || v.dead_letter === '')) fail('expected `dead_letter` to be a path');
@@ -222,6 +230,9 @@ function checkThresholds(value: unknown, mode: 'audit' | 'compare', fail: Fail):
   integer(t.max_bad_records, 'thresholds.max_bad_records', 0, fail);
   if (t.max_mean_difference !== undefined && !(typeof t.max_mean_difference === 'number' && Number.isFinite(t.max_mean_difference))) {
     fail(`expected \`thresholds.max_mean_difference\` to be a number (nats), got ${JSON.stringify(t.max_mean_difference)}`);
+  }
+  if (t.max_mean_kl !== undefined && !(typeof t.max_mean_kl === 'number' && Number.isFinite(t.max_mean_kl) && t.max_mean_kl >= 0)) {
+    fail(`expected \`thresholds.max_mean_kl\` to be a number of nats from 0 and up, got ${JSON.stringify(t.max_mean_kl)}`);
   }
   const anomalies = t.max_anomalies;
   if (anomalies === undefined) return;

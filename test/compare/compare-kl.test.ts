@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareFiles } from '../../src/compare/compare-files.js';
 import type { CompareReport } from '../../src/compare/compare-report.js';
+import { EXIT } from '../../src/cli/exit-codes.js';
 import { XENT_VERSION } from '../../src/version.js';
 import { repoRoot, runCli, spawnCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -15,7 +16,8 @@ import { tempDir } from '../helpers/temp-dir.js';
  *    probability row against a logits row, rows of different lengths, a length mismatch, one-sided ids, and side B in
  *    another order;
  *  - topk: OpenAI chat top_logprobs on both sides (lower bounds), a scored token listed on one side only, rests below
- *    the 1e-6 floor, a position with no listing on side B;
+ *    the 1e-6 floor, a position with no listing on side B, a near-certain token printed as logprob 0 on side B (its
+ *    rest taken as 1e-6);
  *  - mixed: full rows and top-k in one dump, and a sequence with a full row on A and top-k on B.
  */
 const fixtures = join(repoRoot, 'test', 'fixtures', 'compare-kl');
@@ -94,7 +96,7 @@ describe('compareFiles with kl', () => {
     expect(report.kl_unscored_positions?.examples).toEqual([{ id: 'vocab', position: 0, reason: 'the rows have 3 and 4 entries' }]);
   });
 
-  it('gives the top-k lower bound with top_logprobs on both sides', async () => {
+  it('gives the top-k lower bound with top_logprobs on both sides, finite where B prints a near-certain token', async () => {
     const report = await compareFiles([side('topk', 'a')], [side('topk', 'b')], { kl: true, partitions: 3 });
     checkAgainst(report, expected('topk'), 1e-13, 'topk');
     expect(report.kl?.exact_positions).toBe(0);
@@ -194,9 +196,38 @@ describe('xent compare --kl (command)', () => {
     const run = await runCli(['compare', side('topk', 'a'), side('topk', 'b'), '--kl', '--json']);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout) as CompareReport;
-    expect(json.kl?.positions).toBe(4);
+    expect(json.kl?.positions).toBe(5);
     expect(Object.keys(json.kl ?? {})).toEqual(['positions', 'exact_positions', 'mean', 'standard_error', 'median', 'p90', 'p99', 'max', 'same_top1', 'delta_p']);
     expect(Object.keys(json.kl?.delta_p ?? {})).toEqual(['mean', 'rms', 'p01', 'p99']);
+  });
+
+  it('--max-mean-kl exits 4 when the mean KL is above it, or when no position could be compared', async () => {
+    const [a, b] = ['samples/kl-reference.jsonl', 'samples/kl-candidate.jsonl'];
+    expect((await runCli(['compare', a, b, '--kl', '--max-mean-kl', '0.05'])).code).toBe(EXIT.OK);
+    const gate = await runCli(['compare', a, b, '--kl', '--max-mean-kl', '0.04']);
+    expect(gate.code).toBe(EXIT.THRESHOLD);
+    // The sample's mean KL is 0.04117183849547881 (samples.expected.json).
+    expect(gate.stderr).toMatch(/threshold crossed: --max-mean-kl 0\.04: the mean KL is 0\.041171838495478\d* nats over 15 positions/);
+    const bound = await runCli(['compare', side('topk', 'a'), side('topk', 'b'), '--kl', '--max-mean-kl', '0.1']);
+    expect(bound.stderr).toMatch(/the mean KL is 0\.6191\d+ nats \(a lower bound: top-k positions\) over 5 positions/);
+    const none = await runCli(['compare', side('plain', 'a'), side('plain', 'b'), '--kl', '--max-mean-kl', '1']);
+    expect(none.code).toBe(EXIT.THRESHOLD);
+    expect(none.stderr).toMatch(/--max-mean-kl 1: no position could be compared/);
+    expect((await runCli(['compare', a, b, '--max-mean-kl', '0.1'])).stderr).toMatch(/`--max-mean-kl` needs `--kl`/);
+    expect((await runCli(['compare', a, b, '--kl', '--max-mean-kl', '-1'])).stderr).toMatch(/`--max-mean-kl` to be a number of nats from 0 and up/);
+  });
+
+  it('runs from a compare pipeline with "kl": true and its max_mean_kl gate', async () => {
+    const pipeline = join(dir, 'kl-pipeline.json');
+    const out = join(dir, 'kl-pipeline.json.out');
+    writeFileSync(
+      pipeline,
+      JSON.stringify({ mode: 'compare', source: { paths: ['samples/kl-reference.jsonl', 'samples/kl-candidate.jsonl'] }, kl: true, thresholds: { max_mean_kl: 0.04 }, outputs: [{ type: 'json', path: out }] }),
+    );
+    const run = await runCli(['run', pipeline]);
+    expect(run.code).toBe(EXIT.THRESHOLD);
+    expect(run.stderr).toMatch(/--max-mean-kl 0\.04: the mean KL is 0\.0411/);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as CompareReport).kl?.positions).toBe(15);
   });
 
   it('prints for the README\'s sample pair what the README shows, and --help lists --kl', async () => {

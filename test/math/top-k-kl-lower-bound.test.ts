@@ -49,8 +49,12 @@ describe('topKKlLowerBound', () => {
     );
   });
 
-  it('is +Infinity when B lists all its mass but A has mass elsewhere, and 0 for identical lists', () => {
-    expect(topKKlLowerBound({ tokens: [1], logprobs: [Math.log(0.5)] }, { tokens: [1], logprobs: [0] }).lower).toBe(Number.POSITIVE_INFINITY);
+  it('takes a rest of B below the rounding floor as REST_FLOOR (finite, still a lower bound), and gives 0 for identical lists', () => {
+    // B prints logprob 0 (a near-certain token), A puts 0.5 elsewhere: 0.5 ln(0.5/1) + 0.5 ln(0.5/1e-6)
+    // = 0.5 ln(0.25e6) → python3 -c "import math; print(0.5*math.log(0.5) + 0.5*math.log(0.5/1e-6))" → 6.214608098422191
+    const r = topKKlLowerBound({ tokens: [1], logprobs: [Math.log(0.5)] }, { tokens: [1], logprobs: [0] });
+    expect(r.restB).toBe(0);
+    expect(r.lower).toBeCloseTo(6.214608098422191, 13);
     const same = { tokens: [3, 4], logprobs: [-0.5, -1.5] };
     expect(topKKlLowerBound(same, same).lower).toBe(0);
   });

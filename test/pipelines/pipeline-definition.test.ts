@@ -89,6 +89,15 @@ describe('parsePipeline', () => {
     expect(() => parsePipeline({ ...compare, thresholds: { max_bad_records: 0 } }, 'c.json')).toThrow(/unknown field `thresholds.max_bad_records` for mode compare/);
   });
 
+  it('takes kl and its threshold in compare pipelines only, the threshold only with kl', () => {
+    const compare = { mode: 'compare', source: { paths: ['a', 'b'] }, outputs: [{ type: 'json' }] };
+    expect(() => parsePipeline({ ...compare, kl: true, thresholds: { max_mean_kl: 0.01 } }, 'c.json')).not.toThrow();
+    expect(() => parsePipeline({ ...compare, kl: 'yes' }, 'c.json')).toThrow(/expected `kl` to be true or false/);
+    expect(() => parsePipeline({ ...compare, thresholds: { max_mean_kl: 0.01 } }, 'c.json')).toThrow(/`thresholds.max_mean_kl` needs `"kl": true`/);
+    expect(() => parsePipeline({ ...compare, kl: true, thresholds: { max_mean_kl: -1 } }, 'c.json')).toThrow(/`thresholds.max_mean_kl` to be a number of nats from 0 and up/);
+    expect(() => parsePipeline({ source: { paths: ['x'] }, outputs: [{ type: 'json' }], kl: true }, 'p.json')).toThrow(/`kl` is for mode compare, not mode report/);
+  });
+
   it('keeps audit and compare fields out of report and watch pipelines', () => {
     const base = { source: { paths: ['x'] }, outputs: [{ type: 'json' }] };
     expect(() => parsePipeline({ ...base, top: 3 }, 'p.json')).toThrow(/`top` is for mode audit or compare, not mode report/);
