@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { buildYargs } from './build-yargs.js';
 import { EXIT } from './exit-codes.js';
 import { describeFailure } from './describe-failure.js';
+import { quickReportRun } from './quick-report.js';
 import { exitQuietlyOnBrokenPipe } from './terminal.js';
 import { UsageError } from './usage-error.js';
 
@@ -10,10 +10,20 @@ exitQuietlyOnBrokenPipe(process.stderr);
 
 let exitCode: number = EXIT.OK;
 const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+const args = process.argv.slice(2);
 try {
-  await buildYargs(process.argv.slice(2), io, (code) => {
-    exitCode = code;
-  }).parseAsync();
+  // A plain `xent report` skips yargs and the other commands' modules (start-up on small files); anything else,
+  // or anything the quick door cannot read exactly as yargs would, is parsed by yargs as before.
+  const quick = quickReportRun(args);
+  if (quick !== undefined) {
+    const { runReport } = await import('./report-runner.js');
+    exitCode = await runReport(quick, io);
+  } else {
+    const { buildYargs } = await import('./build-yargs.js');
+    await buildYargs(args, io, (code) => {
+      exitCode = code;
+    }).parseAsync();
+  }
 } catch (error) {
   if (error instanceof UsageError) {
     process.stderr.write(`xent: ${error.message}\nRun xent --help for usage.\n`);
