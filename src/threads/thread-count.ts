@@ -1,9 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MIN_RANGE_BYTES } from './plan-units.js';
 import type { ThreadSetting } from './thread-setting.js';
-import { WORKER_SCRIPT } from './worker-pool.js';
+import { WORKER_SCRIPT } from './worker-script.js';
+
+/** Ranges smaller than this are not worth a thread's time (and its start); plan-units cuts no smaller. */
+export const MIN_RANGE_BYTES = 8 * 1024 * 1024;
 
 /**
  * Below this much input, `auto` stays on one thread. A worker's start (node's bootstrap, our
