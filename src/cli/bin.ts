@@ -4,6 +4,7 @@ import { describeFailure } from './describe-failure.js';
 import { quickReportRun } from './quick-report.js';
 import { exitQuietlyOnBrokenPipe } from './terminal.js';
 import { UsageError } from './usage-error.js';
+import { XENT_VERSION } from '../version.js';
 
 exitQuietlyOnBrokenPipe(process.stdout);
 exitQuietlyOnBrokenPipe(process.stderr);
@@ -15,7 +16,10 @@ try {
   // A plain `xent report` skips yargs and the other commands' modules (start-up on small files); anything else,
   // or anything the quick door cannot read exactly as yargs would, is parsed by yargs as before.
   const quick = quickReportRun(args);
-  if (quick !== undefined) {
+  if (args.length === 1 && args[0] === '--version') {
+    // What yargs's .version() prints, without loading yargs for it.
+    process.stdout.write(`${XENT_VERSION}\n`);
+  } else if (quick !== undefined) {
     const { runReport } = await import('./report-runner.js');
     exitCode = await runReport(quick, io);
   } else {

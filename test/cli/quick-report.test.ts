@@ -114,3 +114,20 @@ describe('quickReportRun (the quick door of xent report)', () => {
     expect(quick).toEqual(await viaYargs(args));
   });
 });
+
+describe('xent --version', () => {
+  it('prints what yargs printed for it, the version and a newline (the bin answers it without yargs)', async () => {
+    const { XENT_VERSION } = await import('../../src/version.js');
+    const { spawnCli } = await import('../helpers/cli.js');
+    const printed: unknown[][] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(args));
+    try {
+      await buildYargs(['--version'], io(), () => {}).parseAsync();
+    } finally {
+      log.mockRestore();
+    }
+    expect(printed).toEqual([[XENT_VERSION]]);
+    const run = await spawnCli(['--version']);
+    expect(run).toEqual({ code: 0, stdout: `${XENT_VERSION}\n`, stderr: '' });
+  });
+});
