@@ -23,10 +23,10 @@ try {
     const { runReport } = await import('./report-runner.js');
     exitCode = await runReport(quick, io);
   } else {
-    const { buildYargs } = await import('./build-yargs.js');
-    await buildYargs(args, io, (code) => {
+    const [{ configureYargs }, commands] = await Promise.all([import('./configure-yargs.js'), import('./command-modules.js').then((m) => m.commandModules(args))]);
+    await configureYargs(args, io, (code) => {
       exitCode = code;
-    }).parseAsync();
+    }, commands).parseAsync();
   }
 } catch (error) {
   if (error instanceof UsageError) {
