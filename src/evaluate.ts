@@ -11,7 +11,6 @@ import { buildReport, type Report } from './reports/report.js';
 import { expandInputs } from './streams/expand-inputs.js';
 import type { Framing } from './streams/open-input.js';
 import { scoreInput } from './streams/score-input.js';
-import { evaluateThreaded } from './threads/evaluate-threaded.js';
 import { AUTO_MIN_BYTES, resolveThreads } from './threads/thread-count.js';
 import { threadSetting, type ThreadSetting } from './threads/thread-setting.js';
 
@@ -38,7 +37,7 @@ export interface EvaluateOptions {
   /** Read OpenAI chat and xent-sequence lines straight from their bytes (default true; same results either way). */
   fastPath?: boolean;
   /**
-   * Worker threads (default 'auto': one per core, at most 4, once the inputs reach 256 MB). Same
+   * Worker threads (default 'auto': one per core, at most 2, once the inputs reach 256 MB). Same
    * results either way. Rolling reports (`every`, `onRolling`) and `onBadRecord` keep one thread.
    */
   threads?: ThreadSetting;
@@ -103,6 +102,8 @@ export async function evaluate(paths: readonly string[], options: EvaluateOption
   const scoreOptions = { adapter, framing: options.framing, maxLineBytes: options.maxLineBytes, stdin: options.stdin, fastPath: options.fastPath };
   const workers = await threadsFor(files, threads, options);
   if (workers > 1) {
+    // Loaded only for a threaded run (worker_threads, the planner): start-up on small inputs.
+    const { evaluateThreaded } = await import('./threads/evaluate-threaded.js');
     await evaluateThreaded(evaluation, files, {
       threads: workers,
       unit: {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
@@ -101,9 +103,21 @@ describe('the import rules of src/', () => {
   });
 
   it('loads no engine when the command line starts: runners and engines come with import() when a command runs', () => {
+    for (const entry of ['cli/bin.ts', 'cli/build-yargs.ts']) {
+      const loaded = loadClosure(SRC, entry);
+      expect(loaded).toContain('cli/report-settings.ts'); // the closure is followed at all
+      expect(loaded.filter(isEngine)).toEqual([]);
+    }
+  });
+
+  it('reads a plain report command line without yargs, the other commands or the format registry (start-up, issue 13)', () => {
     const loaded = loadClosure(SRC, 'cli/bin.ts');
-    expect(loaded).toContain('cli/report-settings.ts'); // the closure is followed at all
-    expect(loaded.filter(isEngine)).toEqual([]);
+    expect(loaded).toContain('cli/quick-report.ts');
+    expect(loaded.filter((file) => file.endsWith('-command.ts') || file === 'cli/build-yargs.ts' || file === 'formats/registry.ts')).toEqual([]);
+    const packages = loaded.flatMap((file) => loadTimeImports(readFileSync(join(SRC, file), 'utf8'))).filter((spec) => !spec.startsWith('.') && !spec.startsWith('node:'));
+    expect(packages).toEqual([]);
+    // The long way does load yargs: the check above would see it if the bin imported configure-yargs statically.
+    expect(loadTimeImports(readFileSync(join(SRC, 'cli/configure-yargs.ts'), 'utf8'))).toContain('yargs');
   });
 });
 

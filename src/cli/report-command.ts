@@ -1,10 +1,8 @@
 import type { Argv, ArgumentsCamelCase } from 'yargs';
-import type { FormatName } from '../formats/adapter.js';
-import type { Framing } from '../streams/open-input.js';
 import { withEvaluationOptions } from './report-options.js';
 import type { Io } from './report-runner.js';
-import { checkReportArgs, REPORT_DEFAULTS, reportThreads } from './report-settings.js';
-import { restoreStdin } from './usage-error.js';
+import { reportRun } from './report-run.js';
+import { checkReportArgs, REPORT_DEFAULTS } from './report-settings.js';
 
 export const command = 'report [files..]';
 export const describe = 'Read logprob dumps (files, directories, - for stdin; .gz too) and print one exact report';
@@ -28,7 +26,7 @@ export function builder(yargs: Argv) {
     .option('threads', {
       type: 'string',
       default: REPORT_DEFAULTS.threads,
-      describe: 'Worker threads: a number, or auto (one per core, at most 4, once the inputs reach 256 MB); --window and --dead-letter keep one',
+      describe: 'Worker threads: a number, or auto (one per core, at most 2, once the inputs reach 256 MB); --window and --dead-letter keep one',
     })
     .conflicts('json', ['ndjson', 'markdown'])
     .conflicts('ndjson', 'markdown')
@@ -41,28 +39,7 @@ export function handler(io: Io, setExitCode: (code: number) => void) {
   return async (argv: ReportArgs): Promise<void> => {
     // The runner (and the evaluation engine behind it) loads only when a report runs: see build-yargs.
     const { runReport } = await import('./report-runner.js');
-    const code = await runReport(
-      {
-        inputs: restoreStdin((argv.files as string[] | undefined) ?? []),
-        outputs: [{ type: argv.json ? 'json' : argv.ndjson ? 'ndjson' : argv.markdown ? 'markdown' : 'text', path: argv.out }],
-        strict: argv.strict,
-        deadLetter: argv.deadLetter,
-        stateOut: argv.stateOut,
-        evaluate: {
-          format: argv.inputFormat as FormatName | 'auto',
-          segment: argv.segment,
-          sentinels: argv.sentinels,
-          vocabSize: argv.vocabSize,
-          perSequence: argv.perSequence,
-          every: argv.window,
-          concurrency: argv.concurrency,
-          maxLineBytes: argv.maxLineBytes,
-          framing: argv.framing as Framing | 'auto',
-          threads: reportThreads(argv.threads),
-        },
-      },
-      io,
-    );
+    const code = await runReport(reportRun(argv), io);
     setExitCode(code);
   };
 }

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { formatNames } from '../formats/registry.js';
+import { FRAMING_CHOICES, SEGMENT_CHOICES, SENTINEL_CHOICES } from './evaluation-choices.js';
 import { CONCURRENCY, DEFAULT_MAX_LINE_BYTES } from './input-settings.js';
 
 /** Options shared by `report`, `audit` and `compare` (run reads them from the pipeline file instead). */
@@ -11,9 +12,9 @@ export function withEvaluationOptions<T>(yargs: Argv<T>, concurrency: number = C
       default: 'auto',
       describe: 'Input format; auto detects it per record',
     })
-    .option('segment', { choices: ['all', 'prompt', 'completion'] as const, default: 'all' as const, describe: 'Which tokens count' })
+    .option('segment', { choices: SEGMENT_CHOICES, default: 'all' as const, describe: 'Which tokens count' })
     .option('sentinels', {
-      choices: ['include', 'exclude'] as const,
+      choices: SENTINEL_CHOICES,
       default: 'include' as const,
       describe: 'Score sentinel logprobs (-9999, -3.4e38, -100, -Infinity) as given, or drop them; counted either way',
     })
@@ -28,7 +29,7 @@ export function withEvaluationOptions<T>(yargs: Argv<T>, concurrency: number = C
     })
     .option('max-line-bytes', { type: 'number', default: DEFAULT_MAX_LINE_BYTES, describe: 'Longest line read; longer ones are bad records' })
     .option('framing', {
-      choices: ['auto', 'lines', 'json-array', 'json-value'] as const,
+      choices: FRAMING_CHOICES,
       default: 'auto' as const,
       describe: 'How files hold records: JSON lines, or one JSON document (auto: by name and content)',
     });

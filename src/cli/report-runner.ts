@@ -6,10 +6,7 @@ import { XentError } from '../errors.js';
 import { deadLetterLine } from '../formats/dead-letter.js';
 import { toJson } from '../reports/json-report.js';
 import type { Report } from '../reports/report.js';
-import { renderMarkdown } from '../reports/markdown-report.js';
-import { renderText } from '../reports/text-report.js';
-import { reportStateOf, type ReportState } from '../state/report-state.js';
-import { writeStateFile } from '../state/state-file.js';
+import type { ReportState } from '../state/report-state.js';
 import { EXIT } from './exit-codes.js';
 import { ProgressLine, useColor } from './terminal.js';
 
@@ -82,7 +79,9 @@ export async function runReport(run: ReportRun, io: Io): Promise<number> {
     };
   }
   let state: ReportState | undefined;
-  if (run.stateOut !== undefined) options.onEvaluation = (evaluation) => (state = reportStateOf(evaluation));
+  // The state's modules (and zlib) load only when a state is written: start-up on small files.
+  const stateModule = run.stateOut === undefined ? undefined : await import('../state/report-state.js');
+  if (stateModule !== undefined) options.onEvaluation = (evaluation) => (state = stateModule.reportStateOf(evaluation));
   let report: Report;
   try {
     report = await evaluate(run.inputs, options);
@@ -93,7 +92,7 @@ export async function runReport(run: ReportRun, io: Io): Promise<number> {
       await once(deadLetter, 'close');
     }
   }
-  if (run.stateOut !== undefined && state !== undefined) await writeStateFile(run.stateOut, state);
+  if (run.stateOut !== undefined && state !== undefined) await (await import('../state/state-file.js')).writeStateFile(run.stateOut, state);
   for (const o of outputs) {
     o.stream.write(
       o.type === 'json'
@@ -101,8 +100,8 @@ export async function runReport(run: ReportRun, io: Io): Promise<number> {
         : o.type === 'ndjson'
           ? `${toJson(report)}\n`
           : o.type === 'markdown'
-            ? renderMarkdown(report)
-            : renderText(report, { color: o.file === undefined && useColor(io.stdout, io.env) }),
+            ? (await import('../reports/markdown-report.js')).renderMarkdown(report)
+            : (await import('../reports/text-report.js')).renderText(report, { color: o.file === undefined && useColor(io.stdout, io.env) }),
     );
     if (o.file !== undefined) {
       o.file.end();

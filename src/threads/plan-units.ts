@@ -3,6 +3,7 @@ import { adapterByName } from '../formats/registry.js';
 import { LineScorer } from '../records/line-scorer.js';
 import { openInput } from '../streams/open-input.js';
 import { lineStartAt } from './line-start.js';
+import { MIN_RANGE_BYTES } from './thread-count.js';
 import type { UnitOptions, WorkUnit } from './work-unit.js';
 
 /** A file's units; none when the main thread reads it (stdin). */
@@ -11,8 +12,6 @@ export interface FilePlan {
   units: WorkUnit[];
 }
 
-/** Ranges smaller than this are not worth a thread's time (and its start). */
-export const MIN_RANGE_BYTES = 8 * 1024 * 1024;
 /**
  * A file gets this many ranges per thread of its share: a thread that finishes early (threads
  * start at different times and do not run equally fast) takes the next range instead of waiting

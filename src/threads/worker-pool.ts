@@ -1,8 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { UnitOptions, UnitResult, UnitRunner, WorkUnit } from './work-unit.js';
-
-/** The worker script, next to this module in dist/ (the TypeScript sources cannot run as a worker). */
-export const WORKER_SCRIPT = new URL('./shard-worker.js', import.meta.url);
+import { WORKER_SCRIPT } from './worker-script.js';
 
 /**
  * A worker's heap. The old generation is capped far above what streaming needs (a worker that

@@ -1,4 +1,4 @@
-// npm run bench [-- --mb 100 --runs 3 --shapes openai,flat --readers baseline,split,xent,xent2,auto,audit-html,python,jq
+// npm run bench [-- --mb 100 --runs 3 --shapes openai,flat --readers baseline,split,xent,xent2,xent4,auto,audit-html,python,jq
 //                  --memory 100,1000,3000 --startup 10]
 // npm run bench -- --distributed [--mb 300 --shapes flat --runs 1]: see distributed.mjs
 // Generates seeded workloads (or reuses them in .xent-bench/), runs every reader on the same file
@@ -6,17 +6,20 @@
 // prints, per shape, the median MB/s, tokens/s, peak RSS and speed relative to the strongest plain
 // Node baseline (the Buffer split on newlines + JSON.parse per line: baseline-buffer.mjs) and to
 // the string-split idiom (baseline.mjs), which is 2–3× slower and so flatters whoever beats it.
-// Readers: baseline, split, xent (`xent report --json --threads 1`), xent2 (`--threads 2`), auto
+// Readers: baseline, split, xent (`xent report --json --threads 1`), xent2 (`--threads 2`), xent4 (`--threads 4`,
+// only where the machine has 4 cores: on fewer it would measure threads queueing for a core, not scaling), auto
 // (the default threads: its peak RSS is the memory bound users get), audit-html (`xent audit
 // --json --html`), python (json.loads per line) and jq, the last two where installed. Every reader
-// must count the same tokens, or the run stops. --startup N times N whole-process `xent report` runs
-// on a 1 KB file (start-up is what a user feels on small inputs). Last, the catch-up bench of
+// must count the same tokens, or the run stops. A scaling table follows: 1, 2 and 4 threads against one, each
+// row the machine can run (and says why not, where it cannot). --startup N times N whole-process `xent report`
+// runs on a 1 KB file (start-up is what a user feels on small inputs), wall time and the process's own CPU time
+// (which a busy shared machine disturbs less). Last, the catch-up bench of
 // `xent watch` (watch-catchup.mjs) on the same sizes and shapes; --no-catchup skips it.
 // --memory SIZES then runs `xent report --json` alone (default threads) on flat files of those
 // sizes (MB) to show that peak RSS stays flat.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -30,7 +33,7 @@ const { values } = parseArgs({
     mb: { type: 'string', default: '100' },
     runs: { type: 'string', default: '3' },
     shapes: { type: 'string', default: 'openai,flat' },
-    readers: { type: 'string', default: 'baseline,split,xent,xent2,auto,audit-html,python,jq' },
+    readers: { type: 'string', default: 'baseline,split,xent,xent2,xent4,auto,audit-html,python,jq' },
     memory: { type: 'string', default: '' },
     startup: { type: 'string', default: '10' },
     catchup: { type: 'boolean', default: true },
@@ -53,7 +56,8 @@ const READERS = {
   baseline: { label: 'node Buffer split + JSON.parse (baseline)', argv: (f) => [process.execPath, '--import', rssHook, join(here, 'baseline-buffer.mjs'), f], tokens: (o) => JSON.parse(o).tokens },
   split: { label: 'node string split + JSON.parse', argv: (f) => [process.execPath, '--import', rssHook, join(here, 'baseline.mjs'), f], tokens: (o) => JSON.parse(o).tokens },
   xent: { label: 'xent report --threads 1', argv: (f) => [process.execPath, '--import', rssHook, bin, 'report', f, '--json', '--threads', '1'], tokens: (o) => JSON.parse(o).corpus.tokens },
-  xent2: { label: 'xent report --threads 2', argv: (f) => [process.execPath, '--import', rssHook, bin, 'report', f, '--json', '--threads', '2'], tokens: (o) => JSON.parse(o).corpus.tokens },
+  xent2: { label: 'xent report --threads 2', argv: (f) => [process.execPath, '--import', rssHook, bin, 'report', f, '--json', '--threads', '2'], tokens: (o) => JSON.parse(o).corpus.tokens, cores: 2 },
+  xent4: { label: 'xent report --threads 4', argv: (f) => [process.execPath, '--import', rssHook, bin, 'report', f, '--json', '--threads', '4'], tokens: (o) => JSON.parse(o).corpus.tokens, cores: 4 },
   auto: { label: 'xent report (default threads)', argv: (f) => [process.execPath, '--import', rssHook, bin, 'report', f, '--json'], tokens: (o) => JSON.parse(o).corpus.tokens },
   'audit-html': {
     label: 'xent audit --html',
@@ -70,11 +74,18 @@ const READERS = {
   },
 };
 
+const cores = availableParallelism();
+/** Readers left out, with why: printed under the tables. */
+const skipped = [];
 const readers = values.readers.split(',').filter((name) => {
   const reader = READERS[name];
   if (reader === undefined) throw new Error(`Expected \`--readers\` to list some of ${Object.keys(READERS).join(', ')}, got ${name}`);
   if (reader.needs !== undefined && !has(reader.needs)) {
-    process.stderr.write(`${reader.needs} is not installed: no ${name} column\n`);
+    skipped.push(`${reader.label}: ${reader.needs} is not installed`);
+    return false;
+  }
+  if (reader.cores !== undefined && reader.cores > cores) {
+    skipped.push(`${reader.label}: this machine has ${cores} core${cores === 1 ? '' : 's'}; ${reader.cores} threads on it would time threads queueing for a core, not scaling`);
     return false;
   }
   return true;
@@ -86,7 +97,8 @@ function timed(argv) {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`);
   const rss = Number(/XENT_BENCH_MAX_RSS_KB=(\d+)/.exec(r.stderr)?.[1] ?? Number.NaN) / 1024;
-  return { seconds, rss, stdout: r.stdout };
+  const cpu = Number(/XENT_BENCH_CPU_US=(\d+)/.exec(r.stderr)?.[1] ?? Number.NaN) / 1e6;
+  return { seconds, rss, cpu, stdout: r.stdout };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -100,7 +112,7 @@ async function workload(shape, mb) {
   return path;
 }
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load ${loadavg().map((x) => x.toFixed(2)).join(' ')} (1/5/15 min)`);
 console.log(`median of ${runs} alternating runs; files read from the page cache`);
 if (distributed !== undefined) {
   for (const shape of values.shapes.split(',')) {
@@ -111,6 +123,7 @@ if (distributed !== undefined) {
   process.exit(0);
 }
 const rows = [];
+const scaling = [];
 for (const shape of values.shapes.split(',')) {
   const path = await workload(shape, Number(values.mb));
   const bytes = statSync(path).size;
@@ -145,16 +158,34 @@ for (const shape of values.shapes.split(',')) {
       'vs string split': (split / s).toFixed(2),
     });
   }
+  // The same reader on 1, 2 and 4 threads, against one thread.
+  const one = readers.includes('xent') ? median(times.xent) : Number.NaN;
+  for (const [name, threads] of [['xent', 1], ['xent2', 2], ['xent4', 4]]) {
+    const ran = readers.includes(name);
+    scaling.push({
+      shape: `${shape} ${(bytes / 1e6).toFixed(0)} MB`,
+      threads,
+      seconds: ran ? median(times[name]).toFixed(2) : 'skipped',
+      'speed-up vs 1 thread': ran ? (one / median(times[name])).toFixed(2) : '-',
+      'peak RSS MB': ran ? median(rss[name]).toFixed(0) : '-',
+    });
+  }
 }
 console.table(rows);
+if (readers.some((r) => r === 'xent' || r === 'xent2' || r === 'xent4')) console.table(scaling);
+for (const line of skipped) console.log(`skipped: ${line}`);
 
 if (values.memory !== '') {
+  // What --threads auto chooses for each size, from the built code itself.
+  const { resolveThreads } = await import(join(root, 'dist', 'threads', 'thread-count.js'));
   const mem = [];
   for (const mb of values.memory.split(',').map(Number)) {
     const path = await workload('flat', mb);
+    const size = statSync(path).size;
     const x = timed([process.execPath, '--import', rssHook, bin, 'report', path, '--json']);
-    mem.push({ 'input MB': (statSync(path).size / 1e6).toFixed(0), 'peak RSS MB': x.rss.toFixed(0), seconds: x.seconds.toFixed(1), 'MB/s': (statSync(path).size / 1e6 / x.seconds).toFixed(0) });
+    mem.push({ 'input MB': (size / 1e6).toFixed(0), 'auto threads': resolveThreads('auto', size), 'peak RSS MB': x.rss.toFixed(0), seconds: x.seconds.toFixed(1), 'MB/s': (size / 1e6 / x.seconds).toFixed(0) });
   }
+  console.log(`memory at the default threads (flat), load ${loadavg().map((x) => x.toFixed(2)).join(' ')}:`);
   console.table(mem);
 }
 
@@ -165,14 +196,30 @@ if (startupRuns > 0) {
   const line = (i) => `${JSON.stringify({ id: `s${i}`, tokens: ['The', ' cat', ' sat'], logprobs: [-1.25, -0.5, -2.0625] })}\n`;
   writeFileSync(small, Array.from({ length: 14 }, (_, i) => line(i)).join(''));
   const commands = {
-    'node -e 0 (floor)': [process.execPath, '-e', '0'],
-    'xent --version': [process.execPath, bin, '--version'],
-    'xent report 1 KB --json': [process.execPath, bin, 'report', small, '--json'],
-    'xent report 1 KB (text)': [process.execPath, bin, 'report', small],
+    'node -e 0 (floor)': ['-e', '0'],
+    'xent --version': [bin, '--version'],
+    'xent report 1 KB --json': [bin, 'report', small, '--json'],
+    'xent report 1 KB (text)': [bin, 'report', small],
+    'xent audit 1 KB --json': [bin, 'audit', small, '--json'],
   };
   const seconds = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
-  for (let i = 0; i < startupRuns; i++) for (const [k, argv] of Object.entries(commands)) seconds[k].push(timed(argv).seconds);
-  console.table(Object.entries(seconds).map(([command, xs]) => ({ command, 'median s': median(xs).toFixed(3), 'min s': Math.min(...xs).toFixed(3) })));
+  const cpu = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  for (let i = 0; i < startupRuns; i++) {
+    for (const [k, args] of Object.entries(commands)) {
+      seconds[k].push(timed([process.execPath, ...args]).seconds);
+      // A second run, with a hook that prints the process's CPU time on exit (it adds one tiny module to both).
+      cpu[k].push(timed([process.execPath, '--import', rssHook, ...args]).cpu);
+    }
+  }
+  console.log(`start-up, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}:`);
+  console.table(
+    Object.keys(commands).map((command) => ({
+      command,
+      'median s': median(seconds[command]).toFixed(3),
+      'min s': Math.min(...seconds[command]).toFixed(3),
+      'median CPU s': median(cpu[command]).toFixed(3),
+    })),
+  );
 }
 
 if (values.catchup) {

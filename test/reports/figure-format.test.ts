@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { count, fixedFigure, place, significantFigure, where } from '../../src/reports/figure-format.js';
 
@@ -33,10 +34,23 @@ describe('figure-format: the two named styles every report prints', () => {
 
   it('groups counts and says where a record was, long and short', () => {
     expect(count(1234567)).toBe('1,234,567');
+    expect([0, 7, 999, 1000, -1000, -999999, 100000, Number.MAX_SAFE_INTEGER, -0, 1.5, 1e21, 2 ** 53 + 2].map(count)).toEqual([
+      '0', '7', '999', '1,000', '-1,000', '-999,999', '100,000', '9,007,199,254,740,991', '-0', '1.5', '1,000,000,000,000,000,000,000', '9,007,199,254,740,994',
+    ]);
     expect(where({ file: 'a.jsonl', line: 3, element: 2 })).toBe('a.jsonl line 3 element 2');
     expect(where({ file: 'a.json', element: 4 })).toBe('a.json element 4');
     expect(place({ file: 'a.jsonl', line: 12 })).toBe('a.jsonl:12');
     expect(place({ file: 'a.json', element: 3 })).toBe('a.json[3]');
     expect(place({ file: 'a.json' })).toBe('a.json');
+  });
+
+  it('count groups whole numbers itself exactly as toLocaleString("en-US") does (it skips loading ICU for them)', () => {
+    // The reference is the very call count() replaced; the property covers every size of number, sign and -0.
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.double(), fc.constant(-0)), (n) => {
+        expect(count(n)).toBe(n.toLocaleString('en-US'));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
