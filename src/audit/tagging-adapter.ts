@@ -6,6 +6,7 @@ import { unknownShapeReason } from '../formats/unknown-shape.js';
 import type { ScoredItem } from '../formats/scored-batch.js';
 import type { ScoredRecord } from '../formats/record-outcome.js';
 import { keyOf, valueAtPath } from './dotted-path.js';
+import { FieldKeyReader, UNDECIDED } from '../fast/field-key.js';
 
 /** What an audit or compare needs from a record besides its scored items. */
 export interface RecordTags {
@@ -51,16 +52,31 @@ export class TaggingAdapter implements FormatAdapter, FastPathAware {
 
   /**
    * The fast path reads a record without parsing it, and its batches carry neither token texts
-   * nor alternatives: so none with tags to read (the parsed record is where they are) or a
-   * heat-map to fill (it shows texts). For the top-k check, chat batches say instead whether
+   * nor alternatives: so no heat-map to fill (it shows texts), and no `--key` to read; a
+   * `--group-by` value is read from the line's bytes (FieldKeyReader), or the line is parsed. For the top-k check, chat batches say instead whether
    * each token is among its alternatives (TokenBatch.listing); a record with top-k and no
    * listing (an xent sequence's rows, which the check compares by logprob) takes the full path.
    */
   fastPathUse(): FastPathUse | undefined {
-    if (this.options.groupBy !== undefined || this.options.key !== undefined || this.options.detail === 'all') return undefined;
+    if (this.options.key !== undefined || this.options.detail === 'all') return undefined;
     const use = fastPathFor(this.options.forced);
-    if (use === undefined || this.options.detail === undefined) return use;
-    return { shapes: use.shapes, listing: true, accepts: checkable };
+    if (use === undefined) return undefined;
+    const check = this.options.detail === undefined ? undefined : checkable;
+    const groupBy = this.options.groupBy;
+    if (groupBy === undefined) return check === undefined ? use : { shapes: use.shapes, listing: true, accepts: check };
+    // --group-by: the value is read from the line's bytes (fieldKeyAt); where they do not say, the record is parsed.
+    const reader = new FieldKeyReader(groupBy, keyOf);
+    return {
+      shapes: use.shapes,
+      ...(check === undefined ? {} : { listing: true }),
+      accepts: (record, buf, start, end) => {
+        if (check !== undefined && !check(record)) return false;
+        const group = reader.read(buf, start, end);
+        if (group === UNDECIDED) return false;
+        this.tags.set(record.items, { group });
+        return true;
+      },
+    };
   }
 
   detect(record: unknown): boolean {

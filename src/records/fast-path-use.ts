@@ -13,7 +13,11 @@ export interface FastPathUse {
   shapes: FastShapes;
   /** Chat batches also carry TokenBatch.listing (for the audit's top-k check). */
   listing?: boolean;
-  accepts?: (record: ScoredRecord) => boolean;
+  /**
+   * Whether a record the fast path read will do, given also its line's bytes (buf[start, end),
+   * buf[end] below 0x20), from which it may read what the run needs besides the figures (a tag).
+   */
+  accepts?: (record: ScoredRecord, buf: Buffer, start: number, end: number) => boolean;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { FormatAdapter } from '../formats/adapter.js';
 import type { RecordOutcome, ScoredRecord } from '../formats/record-outcome.js';
 import { FastRecordScanner } from '../fast/fast-record-scanner.js';
-import { fastPathFor } from './fast-path-use.js';
+import { fastPathFor, type FastPathUse } from './fast-path-use.js';
 import { LineFramer, type LineFramerOptions, type LineVisitor, type OverlongLine } from './line-framer.js';
 import { scoreFramed } from './score-framed.js';
 
@@ -26,7 +26,7 @@ export interface LineScorerOptions extends LineFramerOptions {
 export class LineScorer implements LineVisitor {
   private readonly framer: LineFramer;
   private readonly scanner: FastRecordScanner | undefined;
-  private readonly accepts: ((record: ScoredRecord) => boolean) | undefined;
+  private readonly accepts: FastPathUse['accepts'];
 
   constructor(
     private readonly file: string,
@@ -55,7 +55,7 @@ export class LineScorer implements LineVisitor {
 
   line(buf: Buffer, start: number, end: number, line: number, offset: number, next: number, terminated: boolean): void {
     const scored = this.scanner?.scan(buf, start, end, this.file, line, offset);
-    if (scored !== undefined && (this.accepts === undefined || this.accepts(scored))) {
+    if (scored !== undefined && (this.accepts === undefined || this.accepts(scored, buf, start, end))) {
       this.sink(scored);
       return;
     }

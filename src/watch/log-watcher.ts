@@ -9,7 +9,7 @@ import { TaggingAdapter } from '../audit/tagging-adapter.js';
 import type { FramedItem, LineVisitor } from '../records/line-framer.js';
 import { FastRecordScanner } from '../fast/fast-record-scanner.js';
 import type { ScoredRecord } from '../formats/record-outcome.js';
-import { fastPathFor } from '../records/fast-path-use.js';
+import { fastPathFor, type FastPathUse } from '../records/fast-path-use.js';
 import { scoreFramed } from '../records/score-framed.js';
 import { CheckpointStore, type CheckpointFault } from './checkpoint-store.js';
 import { DaemonOutputs, type CommittedOutputs } from './daemon-outputs.js';
@@ -128,7 +128,7 @@ export class LogWatcher {
   private readonly budgets = new WeakMap<TailedFile, number>();
   /** The fast path, as for xent report: lines it reads are scored from their bytes, the others take scoreFramed. */
   private readonly scanner: FastRecordScanner | undefined;
-  private readonly accepts: ((record: ScoredRecord) => boolean) | undefined;
+  private readonly accepts: FastPathUse['accepts'];
   /** The adapter records are decoded with: the chosen one, or, with --group-by, one that also reads the group. */
   private readonly adapter: FormatAdapter | undefined;
   private readonly tagging: TaggingAdapter | undefined;
@@ -329,7 +329,8 @@ export class LogWatcher {
     return {
       line: (buf, start, end, line, offset, next, terminated) => {
         const scored = this.scanner?.scan(buf, start, end, file.path, line, offset);
-        if (scored !== undefined && (this.accepts === undefined || this.accepts(scored))) {
+        if (scored !== undefined && (this.accepts === undefined || this.accepts(scored, buf, start, end))) {
+          if (this.tagging !== undefined) scored.group = this.tagging.tagsOf(scored.items).group ?? null;
           this.options.observer?.lineRead(next - offset);
           this.evaluation.fold(file.accumulator, scored);
           this.drainSequences(file.accumulator);

@@ -59,7 +59,7 @@ describe('audit with the fast path', () => {
     }
   });
 
-  it('reads most plain lines without parsing them, with the heat-map parses again only the kept lines, and every line when a tag is asked for', async () => {
+  it('reads most plain lines without parsing them, with the heat-map parses again only the kept lines, and a group from the bytes unless they leave it open', async () => {
     const file = join(dir, 'plain.jsonl');
     writeFileSync(file, `${Array.from({ length: 200 }, (_, i) => JSON.stringify({ id: `s${i}`, logprobs: [-1, -(i % 7) - 0.5] })).join('\n')}\n`);
     const decode = vi.spyOn(TaggingAdapter.prototype, 'decode');
@@ -72,7 +72,14 @@ describe('audit with the fast path', () => {
     await auditFiles([file], { detailTokens: 5, fastPath: false });
     expect(decode).toHaveBeenCalledTimes(200);
     decode.mockClear();
+    // The group is read from the line's bytes (FieldKeyReader): no line is parsed for it…
     await auditFiles([file], { groupBy: 'id' });
+    expect(decode).not.toHaveBeenCalled();
+    // …but a path through an array (valueAtPath indexes arrays, the bytes reader does not) parses every line, as before.
+    await auditFiles([file], { groupBy: 'logprobs.0' });
+    expect(decode).toHaveBeenCalledTimes(200);
+    decode.mockClear();
+    await auditFiles([file], { groupBy: 'id', fastPath: false });
     expect(decode).toHaveBeenCalledTimes(200);
   });
 });

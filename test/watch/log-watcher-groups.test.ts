@@ -101,6 +101,25 @@ describe('LogWatcher --group-by: per-group figures, each equal to xent report ov
     await expectGroupsMatch(dir, report, [old + tail, fresh], models);
   });
 
+  it('chat completions grouped by model keep the fast path (the group read from the bytes) and equal the oracle', async () => {
+    const dir = scenario();
+    const a = join(dir, 'a.jsonl');
+    const models = ['gpt-4o', 'gpt-4o-mini', null];
+    const chat = (i: number) => {
+      const model = models[i % 3];
+      const content = Array.from({ length: 1 + (i % 4) }, (_, t) => ({ token: `t${t}`, logprob: -((i * 7 + t) % 13) / 4, bytes: [116], top_logprobs: [] }));
+      const record = { id: `chatcmpl-${i}`, object: 'chat.completion', created: 1, choices: [{ index: 0, message: { role: 'assistant', content: 'x' }, logprobs: { content }, finish_reason: 'stop' }] };
+      return JSON.stringify(model === null ? record : { ...record, model });
+    };
+    const content = text(Array.from({ length: 60 }, (_, i) => chat(i)));
+    writeFileSync(a, content);
+    const r = start(watcherOptions(dir, [a], grouped));
+    await until(async () => (await r.watcher.status())[0]?.lag === 0);
+    const report = await stop(r);
+    expectSameTotals(report, await oracle(dir, [content]));
+    await expectGroupsMatch(dir, report, [content], models);
+  });
+
   it('past --max-groups, later values share the overflow group, and the sums still add up', async () => {
     const dir = scenario();
     const a = join(dir, 'a.jsonl');
