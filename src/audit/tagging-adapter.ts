@@ -65,7 +65,8 @@ export class TaggingAdapter implements FormatAdapter, FastPathAware {
     const groupBy = this.options.groupBy;
     if (groupBy === undefined) return check === undefined ? use : { shapes: use.shapes, listing: true, accepts: check };
     // --group-by: the value is read from the line's bytes (fieldKeyAt); where they do not say, the record is parsed.
-    const reader = new FieldKeyReader(groupBy, keyOf);
+    // The fast record scanner sends a line with a repeated top-level key to the full path.
+    const reader = new FieldKeyReader(groupBy, keyOf, true);
     return {
       shapes: use.shapes,
       ...(check === undefined ? {} : { listing: true }),

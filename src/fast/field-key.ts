@@ -16,10 +16,16 @@ export class FieldKeyReader {
   private readonly scanner = new ByteScanner();
   private readonly names: { text: string; bytes: Uint8Array }[];
 
-  /** `keyOf` turns a parsed value into the key (audit's keyOf: this layer does not import it). */
+  /**
+   * `keyOf` turns a parsed value into the key (audit's keyOf: this layer does not import it).
+   * `uniqueTopKeys`: the caller knows the line's top-level keys are all different (the fast record
+   * scanner sends a duplicate to the full path), so the first match there is the last, and the
+   * rest of the line (`choices`, most of its bytes) need not be skipped again.
+   */
   constructor(
     path: readonly string[],
     private readonly keyOf: (value: unknown) => string | null,
+    private readonly uniqueTopKeys = false,
   ) {
     this.names = path.map((text) => ({ text, bytes: new Uint8Array(Buffer.from(text, 'utf8')) }));
   }
@@ -29,7 +35,9 @@ export class FieldKeyReader {
     const s = this.scanner;
     s.reset(buf, end);
     let i = s.ws(start);
-    for (const name of this.names) {
+    for (let depth = 0; depth < this.names.length; depth++) {
+      const name = this.names[depth] as { text: string; bytes: Uint8Array };
+      const firstWins = depth === 0 && this.uniqueTopKeys;
       if (buf[i] !== 0x7b) return buf[i] === 0x5b ? UNDECIDED : null;
       let found = -1;
       for (i = s.open(i, 0x7b); i >= 0 && s.more; i = s.separator(i, 0x7d)) {
@@ -38,11 +46,14 @@ export class FieldKeyReader {
         const matches = s.stringIs(name.bytes) || (nonAscii(buf, s.stringStart, s.stringEnd) && buf.toString('utf8', s.stringStart, s.stringEnd) === name.text);
         i = s.colon(i);
         if (i < 0) return UNDECIDED;
-        if (matches) found = i;
+        if (matches) {
+          found = i;
+          if (firstWins) break;
+        }
         i = s.skipValue(i);
         if (i < 0) return UNDECIDED;
       }
-      if (i < 0) return UNDECIDED;
+      if (found < 0 && i < 0) return UNDECIDED;
       if (found < 0) return null;
       i = found;
     }

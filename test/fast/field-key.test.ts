@@ -4,9 +4,9 @@ import { keyOf, valueAtPath } from '../../src/audit/dotted-path.js';
 import { FieldKeyReader, UNDECIDED } from '../../src/fast/field-key.js';
 
 /** fieldKeyAt over a line as the framer hands it (a byte below 0x20 after its end). */
-function fromBytes(line: string, path: string[]): string | null | typeof UNDECIDED {
+function fromBytes(line: string, path: string[], uniqueTopKeys = false): string | null | typeof UNDECIDED {
   const buf = Buffer.from(`${line}\n`);
-  return new FieldKeyReader(path, keyOf).read(buf, 0, buf.length - 1);
+  return new FieldKeyReader(path, keyOf, uniqueTopKeys).read(buf, 0, buf.length - 1);
 }
 const reference = (line: string, path: string[]) => keyOf(valueAtPath(JSON.parse(line), path));
 
@@ -21,6 +21,7 @@ describe('FieldKeyReader: a --group-by value from the bytes, as keyOf(valueAtPat
       ['{"model":null}', ['model']],
       ['{"other":1}', ['model']],
       ['{"model":"a","model":"b"}', ['model']],
+      ['{"meta":{"x":1},"meta":{"task":"t"}}', ['meta', 'task']],
       ['{"meta":{"task":"arc","task":{"n":[1,2]}}}', ['meta', 'task']],
       ['{"meta":"flat"}', ['meta', 'task']],
       ['{"meta":null}', ['meta', 'task']],
@@ -60,9 +61,10 @@ describe('FieldKeyReader: a --group-by value from the bytes, as keyOf(valueAtPat
     })).v;
     let decided = 0;
     fc.assert(
-      fc.property(fc.dictionary(key, value, { maxKeys: 4 }), fc.array(key, { minLength: 1, maxLength: 3 }), fc.boolean(), (record, path, spaced) => {
+      // Generated records never repeat a key, so stopping at the first top-level match (uniqueTopKeys) must agree too.
+      fc.property(fc.dictionary(key, value, { maxKeys: 4 }), fc.array(key, { minLength: 1, maxLength: 3 }), fc.boolean(), fc.boolean(), (record, path, spaced, unique) => {
         const line = JSON.stringify(record, null, spaced ? 1 : undefined).replace(/\n/g, ' ');
-        const got = fromBytes(line, path);
+        const got = fromBytes(line, path, unique);
         if (got === UNDECIDED) return;
         decided++;
         expect(got).toEqual(reference(line, path));
