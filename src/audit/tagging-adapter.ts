@@ -52,29 +52,39 @@ export class TaggingAdapter implements FormatAdapter, FastPathAware {
 
   /**
    * The fast path reads a record without parsing it, and its batches carry neither token texts
-   * nor alternatives: so no heat-map to fill (it shows texts), and no `--key` to read; a
-   * `--group-by` value is read from the line's bytes (FieldKeyReader), or the line is parsed. For the top-k check, chat batches say instead whether
+   * nor alternatives: so no heat-map to fill (it shows texts); `--group-by` and `--key` values
+   * are read from the line's bytes (FieldKeyReader), or the line is parsed. For the top-k check, chat batches say instead whether
    * each token is among its alternatives (TokenBatch.listing); a record with top-k and no
    * listing (an xent sequence's rows, which the check compares by logprob) takes the full path.
    */
   fastPathUse(): FastPathUse | undefined {
-    if (this.options.key !== undefined || this.options.detail === 'all') return undefined;
+    if (this.options.detail === 'all') return undefined;
     const use = fastPathFor(this.options.forced);
     if (use === undefined) return undefined;
     const check = this.options.detail === undefined ? undefined : checkable;
-    const groupBy = this.options.groupBy;
-    if (groupBy === undefined) return check === undefined ? use : { shapes: use.shapes, listing: true, accepts: check };
-    // --group-by: the value is read from the line's bytes (fieldKeyAt); where they do not say, the record is parsed.
-    // The fast record scanner sends a line with a repeated top-level key to the full path.
-    const reader = new FieldKeyReader(groupBy, keyOf, true);
+    const { groupBy, key } = this.options;
+    if (groupBy === undefined && key === undefined) return check === undefined ? use : { shapes: use.shapes, listing: true, accepts: check };
+    // The tags are read from the line's bytes; where they do not say, the record is parsed. The fast
+    // record scanner sends a line with a repeated top-level key to the full path (FieldKeyReader's uniqueTopKeys).
+    const groupReader = groupBy === undefined ? undefined : new FieldKeyReader(groupBy, keyOf, true);
+    const keyReader = key === undefined ? undefined : new FieldKeyReader(key, keyOf, true);
     return {
       shapes: use.shapes,
       ...(check === undefined ? {} : { listing: true }),
       accepts: (record, buf, start, end) => {
         if (check !== undefined && !check(record)) return false;
-        const group = reader.read(buf, start, end);
-        if (group === UNDECIDED) return false;
-        this.tags.set(record.items, { group });
+        const tags: RecordTags = {};
+        if (groupReader !== undefined) {
+          const group = groupReader.read(buf, start, end);
+          if (group === UNDECIDED) return false;
+          tags.group = group;
+        }
+        if (keyReader !== undefined) {
+          const value = keyReader.read(buf, start, end);
+          if (value === UNDECIDED) return false;
+          tags.key = value;
+        }
+        this.tags.set(record.items, tags);
         return true;
       },
     };

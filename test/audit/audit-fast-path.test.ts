@@ -141,4 +141,19 @@ describe('compare with the fast path', () => {
     expect(on.matched).toBeGreaterThan(0);
     expect(firstDifference(on, off)).toBeUndefined();
   });
+
+  it('with --key (read from the bytes where they say) gives the comparison of the full parser', async () => {
+    const [a, b] = fuzz as [string, string];
+    for (const key of ['id', 'model', 'meta.prompt', 'choices.0.index']) {
+      const on = await compareFiles([a], [b], { partitions: 4, key, fastPath: true });
+      const off = await compareFiles([a], [b], { partitions: 4, key, fastPath: false });
+      expect(firstDifference(on, off), key).toBeUndefined();
+    }
+    const decode = vi.spyOn(TaggingAdapter.prototype, 'decode');
+    const plain = join(dir, 'keyed.jsonl');
+    writeFileSync(plain, `${Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: `s${i}`, logprobs: [-1, -(i % 7) - 0.5] })).join('\n')}\n`);
+    const keyed = await compareFiles([plain], [plain], { partitions: 2, key: 'id' });
+    expect(keyed.matched).toBe(50);
+    expect(decode).not.toHaveBeenCalled();
+  });
 });
