@@ -1,3 +1,5 @@
+import { nearestDouble } from './nearest-double.js';
+
 /**
  * JSON lexing straight from a line's UTF-8 bytes, for the fast path: whitespace, strings,
  * numbers (parsed exactly), literals and a validating skip of any value. Nothing here builds a
@@ -295,7 +297,9 @@ export class ByteScanner {
       // more cannot come out below 2^53 (2^53 + 1 rounds to 2^53, hence the strict test).
       v = scale < 0 ? mantissa / (POW10[-scale] as number) : mantissa * (POW10[scale] as number);
     } else {
-      return this.slowNumber(start, i);
+      v = digits >= 16 && digits <= 18 && scale < 0 ? this.longDecimal(start, i, digits, -scale) : Number.NaN;
+      // Anything else, and what longDecimal declines, is parsed from its text.
+      if (v !== v) return this.slowNumber(start, i);
     }
     this.value = negative ? -v : v;
     return i;
@@ -392,6 +396,30 @@ export class ByteScanner {
       return i + 6;
     }
     return c === 0x22 || c === 0x5c || c === 0x2f || c === 0x62 || c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74 ? i + 2 : -1;
+  }
+
+  /**
+   * A number of 16–18 significant digits (Python's and vLLM's full-precision reprs have 17) over
+   * 10^s, by nearestDouble, or NaN. The digits are read again, exactly this time, as the first
+   * (digits − 8) and the last 8: number() keeps only a rounded mantissa.
+   */
+  private longDecimal(start: number, end: number, digits: number, s: number): number {
+    const buf = this.buf;
+    let i = start;
+    // Zeros and the point before the first significant digit (and the sign) do not count.
+    for (let c = buf[i] as number; c === 0x2d || c === 0x30 || c === 0x2e; c = buf[++i] as number);
+    let high = 0;
+    let low = 0;
+    const split = digits - 8;
+    let read = 0;
+    for (; i < end && read < digits; i++) {
+      const c = buf[i] as number;
+      if (c === 0x2e) continue;
+      if (read < split) high = high * 10 + (c - 0x30);
+      else low = low * 10 + (c - 0x30);
+      read++;
+    }
+    return nearestDouble(high, low, s);
   }
 
   private slowNumber(start: number, end: number): number {
