@@ -54,7 +54,7 @@ export class FlatSequenceScanner {
         this.nulls++;
         i += 4;
       } else {
-        i = s.number(i);
+        i = s.negativeDecimal(i);
         // Positive logprobs are the adapter's to reject (with its message).
         if (i < 0 || !(s.value <= 0)) return -1;
         this.logprobs[n] = s.value;

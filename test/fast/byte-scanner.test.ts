@@ -88,6 +88,33 @@ describe('ByteScanner.number', () => {
     }
   });
 
+  it('reads logprob-shaped numbers by its shortcut exactly as number() and JSON.parse, and anything else as number()', () => {
+    // negativeDecimal checks "-d." in one word and reads the fraction by words; every other shape
+    // (exponents, no fraction digit, leading zeros, 16–18 and 19+ digits, positives) must come out
+    // as from number(), followed by any byte and 0–7 more before the buffer ends.
+    const digits = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 0, maxLength: 22 });
+    const head = fc.constantFrom('-0.', '-3.', '-9.', '-0.000', '-05.', '-1', '0.', '-12.', '-', '1.', '-.');
+    const after = fc.constantFrom(',', ']', 'e-7', 'E5', 'e', '.5', ' ', '}', 'x');
+    const check = (text: string, pad: number): void => {
+      const a = scannerOf(`${text}${','.repeat(pad)}`);
+      const b = scannerOf(`${text}${','.repeat(pad)}`);
+      const end = a.negativeDecimal(0);
+      expect(end, text).toBe(b.number(0));
+      if (end >= 0) {
+        expect(Object.is(a.value, b.value), text).toBe(true);
+        expect(Object.is(a.value, parsed(text.slice(0, end))), text).toBe(true);
+      }
+    };
+    fc.assert(
+      fc.property(head, digits, after, fc.nat(7), (h, d, tail, pad) => check(`${h}${d}${tail}`, pad)),
+      { numRuns: 5000 },
+    );
+    fc.assert(
+      fc.property(fc.double({ max: 0, noNaN: true, noDefaultInfinity: true }), fc.nat(7), (x, pad) => check(String(x), pad)),
+      { numRuns: 5000 },
+    );
+  });
+
   it('rejects what is not a JSON number', () => {
     for (const text of ['-', '+1', '01', '-01', '1.', '.5', '1e', '1e+', '-e1', 'NaN', 'Infinity', '-Infinity', '0x10', '1_0']) {
       expect(number(text), text).toBeUndefined();
