@@ -115,7 +115,7 @@ export class FlatSequenceScanner {
         i += 4;
       } else {
         for (i = s.open(i, 0x5b); i >= 0 && s.more; i = s.next(i, 0x5d)) {
-          i = s.number(i);
+          i = s.negativeDecimal(i);
           if (i < 0 || !(s.value <= 0)) return -1;
           row.add(s.value);
         }
