@@ -91,11 +91,69 @@ describe('nearestDouble', () => {
     }
   });
 
-  it('declines what it was not made for: more than 18 digits, s outside 1–21, huge quotients', () => {
+  it('rounds the e-notation reprs of small doubles (s of 22 to 44) as JSON.parse, and declines almost none', () => {
+    let decided = 0;
+    let tried = 0;
+    fc.assert(
+      fc.property(fc.double({ min: 1e-27, max: 1e-5, noNaN: true }), (x) => {
+        // "1.1920928244535389e-7": the digits, and s = fraction digits + the exponent's size.
+        const match = /^(\d)\.(\d+)e-(\d+)$/.exec(String(x));
+        if (match === null) return;
+        const [, unit = '', fraction = '', exponent = ''] = match;
+        const digits = unit + fraction;
+        const s = fraction.length + Number(exponent);
+        if (digits.length < 16 || digits.length > 18 || s < 22 || s > 44) return;
+        tried++;
+        const split = digits.length - 8;
+        const v = nearestDouble(Number(digits.slice(0, split)), Number(digits.slice(split)), s);
+        if (Number.isNaN(v)) return;
+        decided++;
+        expect(Object.is(v, JSON.parse(String(x))), String(x)).toBe(true);
+      }),
+      { numRuns: 20000 },
+    );
+    expect(tried).toBeGreaterThan(10000);
+    expect(decided / tried).toBeGreaterThan(0.999);
+  });
+
+  it('rounds random 16–18 digit decimals over 10^22 to 10^44 as JSON.parse', () => {
+    const digit = fc.constantFrom(...'0123456789');
+    let decided = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...'123456789'), fc.string({ unit: digit, minLength: 15, maxLength: 17 }), fc.integer({ min: 22, max: 44 }), (first, rest, s) => {
+        if (decides(decimal(first + rest, s))) decided++;
+      }),
+      { numRuns: 20000 },
+    );
+    expect(decided).toBeGreaterThan(19900);
+  });
+
+  it('declines or rounds right just below a power of two in e-notation (s of 22 and more)', () => {
+    // 2^-k·(1 − 0.7·2^-53) to 18 digits (Python's decimal module, 60 digits of precision): the
+    // nearest double is the one below 2^-k, as JSON.parse says; in the spacing above 2^-k it
+    // would round up to 2^-k.
+    for (const [text, k] of [
+      ['5.96046447753906204e-8', 24],
+      ['9.53674316406249926e-7', 20],
+      ['9.31322574615478443e-10', 30],
+      ['9.09494701772928167e-13', 40],
+      ['8.67361737988403480e-19', 60],
+    ] as const) {
+      const [unit = '', rest = ''] = text.split('e')[0]?.split('.') ?? [];
+      const digits = unit + rest;
+      const s = rest.length - Number(text.split('e')[1]);
+      const v = nearestDouble(Number(digits.slice(0, digits.length - 8)), Number(digits.slice(digits.length - 8)), s);
+      expect(JSON.parse(text)).toBe(2 ** -k * (1 - 2 ** -53));
+      expect(Number.isNaN(v) || Object.is(v, JSON.parse(text)), text).toBe(true);
+    }
+  });
+
+  it('declines what it was not made for: more than 18 digits, s outside 1–44, huge quotients', () => {
     expect(nearestDouble(1e10, 0, 5)).toBeNaN();
     expect(nearestDouble(12345678, 12345678, 0)).toBeNaN();
-    expect(nearestDouble(12345678, 12345678, 22)).toBeNaN();
+    expect(nearestDouble(12345678, 12345678, 45)).toBeNaN();
     expect(Object.is(nearestDouble(12345678, 12345678, 21), JSON.parse('0.000001234567812345678'))).toBe(true);
+    expect(Object.is(nearestDouble(12345678, 12345678, 22), JSON.parse('0.0000001234567812345678'))).toBe(true);
     // 999999999999999999 / 10 is above 2^53: k > 0.
     expect(nearestDouble(9999999999, 99999999, 1)).toBeNaN();
     expect(Object.is(nearestDouble(99999999, 99999999, 1), JSON.parse('999999999999999.9'))).toBe(true);
