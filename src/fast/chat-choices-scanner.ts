@@ -199,7 +199,7 @@ export class ChatChoicesScanner {
       this.logprob = Number.NaN;
       return i + 4;
     }
-    i = s.number(i);
+    i = s.negativeDecimal(i);
     if (i < 0 || !(s.value <= 0)) return -1;
     this.logprob = s.value;
     return i;

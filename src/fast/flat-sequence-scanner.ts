@@ -1,5 +1,6 @@
 import type { Segment, TokenBatch } from '../formats/scored-batch.js';
 import type { ByteScanner } from './byte-scanner.js';
+import { ColumnArena } from './column-arena.js';
 import type { TokenColumns } from './token-columns.js';
 import { TopKRow } from './top-k-row.js';
 
@@ -29,6 +30,7 @@ export class FlatSequenceScanner {
   private partialEntropy = new Float64Array(INITIAL);
   private minProb = new Float64Array(INITIAL);
   private readonly row = new TopKRow();
+  private readonly arena = new ColumnArena();
 
   clear(): void {
     this.logprobCount = -1;
@@ -52,7 +54,7 @@ export class FlatSequenceScanner {
         this.nulls++;
         i += 4;
       } else {
-        i = s.number(i);
+        i = s.negativeDecimal(i);
         // Positive logprobs are the adapter's to reject (with its message).
         if (i < 0 || !(s.value <= 0)) return -1;
         this.logprobs[n] = s.value;
@@ -113,7 +115,7 @@ export class FlatSequenceScanner {
         i += 4;
       } else {
         for (i = s.open(i, 0x5b); i >= 0 && s.more; i = s.next(i, 0x5d)) {
-          i = s.number(i);
+          i = s.negativeDecimal(i);
           if (i < 0 || !(s.value <= 0)) return -1;
           row.add(s.value);
         }
@@ -157,7 +159,7 @@ export class FlatSequenceScanner {
     const withTop = this.topCount >= 0;
     if (this.nulls === 0 && !withBytes && !withTop) {
       // Only logprobs, all scored (the common flat dump): the column is the batch.
-      return { kind: 'tokens', sequenceId, segment: this.segment, logprobs: this.logprobs.slice(0, n), unscored: 0, final: true };
+      return { kind: 'tokens', sequenceId, segment: this.segment, logprobs: this.arena.copy(this.logprobs, n), unscored: 0, final: true };
     }
     columns.clear();
     for (let p = 0; p < n; p++) {

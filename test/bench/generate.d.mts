@@ -2,7 +2,8 @@
 export function mulberry32(seed: number): () => number;
 export function openAiLine(rand: () => number, i: number, tokensPerRecord: number): string;
 export function flatLine(rand: () => number, i: number, tokensPerRecord: number): string;
+export function flatReprLine(rand: () => number, i: number, tokensPerRecord: number): string;
 export function generate(
   path: string,
-  options: { shape: 'openai' | 'flat'; bytes: number; seed?: number; tokensPerRecord?: number },
+  options: { shape: 'openai' | 'flat' | 'flat-repr'; bytes: number; seed?: number; tokensPerRecord?: number },
 ): Promise<{ bytes: number; records: number; tokens: number }>;

@@ -1,6 +1,8 @@
 // Seeded generator of logprob dumps for benchmarks: same seed, same bytes.
 //   openai: Chat Completions responses with 5 top_logprobs per token (~415 bytes/token)
 //   flat:   {"id", "tokens": [...], "logprobs": [...]} (~19 bytes/token)
+//   flat-repr: the same with full-precision logprobs, 16–17 digits as Python's repr and vLLM print
+//           them (-0.36651513950558016) (~27 bytes/token)
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
@@ -55,13 +57,24 @@ export function flatLine(rand, i, tokensPerRecord) {
   return JSON.stringify({ id: `seq-${i}`, tokens, logprobs });
 }
 
+/** A flat line whose logprobs keep every digit (JSON.stringify prints the shortest repr, as Python). */
+export function flatReprLine(rand, i, tokensPerRecord) {
+  const tokens = [];
+  const logprobs = [];
+  for (let t = 0; t < tokensPerRecord; t++) {
+    tokens.push(WORDS[Math.floor(rand() * WORDS.length)]);
+    logprobs.push(-Math.pow(rand(), 3) * 12);
+  }
+  return JSON.stringify({ id: `seq-${i}`, tokens, logprobs });
+}
+
 /** Writes about `bytes` bytes of `shape` lines to `path`; returns {bytes, records, tokens}. */
 export async function generate(path, { shape, bytes, seed = 1, tokensPerRecord = 200 }) {
   const rand = mulberry32(seed);
   const out = createWriteStream(path);
   let written = 0;
   let records = 0;
-  const make = shape === 'openai' ? openAiLine : flatLine;
+  const make = shape === 'openai' ? openAiLine : shape === 'flat-repr' ? flatReprLine : flatLine;
   while (written < bytes) {
     let block = '';
     for (let j = 0; j < 64 && written + block.length < bytes; j++) block += `${make(rand, records++, tokensPerRecord)}\n`;
@@ -76,7 +89,7 @@ export async function generate(path, { shape, bytes, seed = 1, tokensPerRecord =
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [path, shape = 'flat', mb = '100', seed = '1'] = process.argv.slice(2);
   if (!path) {
-    console.error('usage: node test/bench/generate.mjs FILE [openai|flat] [MB] [seed]');
+    console.error('usage: node test/bench/generate.mjs FILE [openai|flat|flat-repr] [MB] [seed]');
     process.exit(1);
   }
   console.log(await generate(path, { shape, bytes: Number(mb) * 1e6, seed: Number(seed) }));

@@ -85,6 +85,35 @@ describe('FastRecordScanner', () => {
     expect(formats['openai-chat']).toBeGreaterThan(lines.length * 0.15);
   });
 
+  it('treats odd token texts as the full path does: bad UTF-8 and lone surrogates count, raw control characters do not', () => {
+    // Token texts are skipped, but validated as JSON.parse would (JSON.parse reads a line decoded
+    // with U+FFFD for bad UTF-8, and accepts escaped lone surrogates). Each case sits at every
+    // offset within a 4-byte word, as strings are read a word at a time.
+    const line = (token: Buffer, lead: number) =>
+      Buffer.concat([Buffer.from(`{"id":"t","tokens":["${'a'.repeat(lead)}`), token, Buffer.from('","x"],"logprobs":[-1.5,-0.25]}')]);
+    const counted = [
+      [0xff], [0xe2, 0x82], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0x7f], // bad UTF-8, an encoded surrogate, DEL
+      [...Buffer.from('\\ud800')], [...Buffer.from('\\udc00x')], [...Buffer.from('ab\\"c')], [...Buffer.from('\\\\')],
+    ];
+    const rejected = [[0x01], [0x1f], [0x09], [0x00], [...Buffer.from('\\x')], [...Buffer.from('\\u12')]];
+    for (const lead of [0, 1, 2, 3]) {
+      for (const bytes of [...counted, ...rejected]) {
+        const buf = line(Buffer.from(bytes), lead);
+        const text = buf.toString('utf8');
+        const fast = new FastRecordScanner({ flat: true, chat: true }).scan(Buffer.concat([buf, Buffer.from('\n')]), 0, buf.length, FILE, 7, 100);
+        const slow = full(text);
+        const label = `${JSON.stringify(bytes)} after ${lead}`;
+        if (counted.includes(bytes)) {
+          expect(fast, label).toBeDefined();
+          expect([consumed(fast as ScoredRecord)], label).toEqual(slow.map(consumed));
+        } else {
+          expect(fast, label).toBeUndefined();
+          expect(slow.map((o) => o.kind), label).toEqual(['bad']);
+        }
+      }
+    }
+  });
+
   it('reads only the shapes it is given (a forced --input-format)', () => {
     expect(new FastRecordScanner({ flat: false, chat: true }).scan(Buffer.from(`${FLAT}\n`), 0, FLAT.length, FILE, 1, 0)).toBeUndefined();
     const chat = Buffer.from(`${CHAT}\n`);
