@@ -5,15 +5,6 @@ import type { RecordOutcome } from '../formats/record-outcome.js';
 import { scoreInput, scoreLines } from '../streams/score-input.js';
 import type { UnitOptions, UnitResult, WorkUnit } from './work-unit.js';
 
-/**
- * Bytes per read in a unit, a quarter of the main thread's. A worker's peak RSS follows its read size
- * (the two read buffers, the lines framed from them and the garbage they leave before the next
- * scavenge): over 1 GB flat, 4 threads peaked at 140 MB reading 1 MB at a time and at 115 MB reading
- * 256 KB, with 2 threads 92 → 84 MB (measured, issue 13). Smaller reads saved little more (108 MB
- * at 64 KB) and cost time. An OpenAI line (~80 KB) still fits whole in one read.
- */
-export const UNIT_READ_BYTES = 256 * 1024;
-
 /** Progress is reported at most this often, as counts since the last report. */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -70,7 +61,7 @@ export async function scoreUnit(
         framing: options.framing,
         maxLineBytes: options.maxLineBytes,
         fastPath: options.fastPath,
-        readBytes: UNIT_READ_BYTES,
+        readBytes: options.readBytes,
       });
       accumulator.finish();
     } else {
@@ -80,7 +71,7 @@ export async function scoreUnit(
         fastPath: options.fastPath,
         startOffset: unit.start,
         startLine: unit.startLine,
-        readBytes: UNIT_READ_BYTES,
+        readBytes: options.readBytes,
       });
       lines = next - unit.startLine;
     }

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { UnitOptions, UnitResult, UnitRunner, WorkUnit } from './work-unit.js';
+import { unitReadBytes } from './unit-read-bytes.js';
 import { WORKER_SCRIPT } from './worker-script.js';
 
 /**
@@ -66,7 +67,7 @@ export class WorkerPool implements UnitRunner {
 
   private spawn(): Worker {
     const worker = new Worker(WORKER_SCRIPT, {
-      workerData: { options: this.options },
+      workerData: { options: { ...this.options, readBytes: this.options.readBytes ?? unitReadBytes(this.size) } },
       resourceLimits: this.options.accumulator.keepSequences ? WORKER_LIMITS_KEEPING_SEQUENCES : WORKER_LIMITS,
     });
     this.workers.add(worker);
