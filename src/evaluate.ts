@@ -37,7 +37,7 @@ export interface EvaluateOptions {
   /** Read OpenAI chat and xent-sequence lines straight from their bytes (default true; same results either way). */
   fastPath?: boolean;
   /**
-   * Worker threads (default 'auto': one per core, at most 2, once the inputs reach 256 MB). Same
+   * Worker threads (default 'auto': one per core, at most 4, once the inputs reach 256 MB). Same
    * results either way. Rolling reports (`every`, `onRolling`) and `onBadRecord` keep one thread.
    */
   threads?: ThreadSetting;

@@ -26,7 +26,7 @@ export function builder(yargs: Argv) {
     .option('threads', {
       type: 'string',
       default: REPORT_DEFAULTS.threads,
-      describe: 'Worker threads: a number, or auto (one per core, at most 2, once the inputs reach 256 MB); --window and --dead-letter keep one',
+      describe: 'Worker threads: a number, or auto (one per core, at most 4, once the inputs reach 256 MB); --window and --dead-letter keep one',
     })
     .conflicts('json', ['ndjson', 'markdown'])
     .conflicts('ndjson', 'markdown')

@@ -21,6 +21,8 @@ export interface ScoreInputOptions {
    * results are the same either way, to the last bit; `false` is for checking that.
    */
   fastPath?: boolean;
+  /** Bytes per read of a plain file (default READ_AHEAD_BYTES); worker threads read smaller pieces to stay small. */
+  readBytes?: number;
 }
 
 export interface ScoredInput {
@@ -131,7 +133,7 @@ export async function scoreLines(
   if (source instanceof Readable) {
     for await (const chunk of source) scorer.push(chunk as Buffer);
   } else {
-    await readAhead(source.path, source.start, source.end, (chunk) => scorer.push(chunk));
+    await readAhead(source.path, source.start, source.end, (chunk) => scorer.push(chunk), options.readBytes);
   }
   scorer.finish();
   return scorer.nextLine;

@@ -56,7 +56,13 @@ export async function scoreUnit(
   let lines = 0;
   try {
     if (unit.end === undefined) {
-      await scoreInput(unit.path, sink, { adapter, framing: options.framing, maxLineBytes: options.maxLineBytes, fastPath: options.fastPath });
+      await scoreInput(unit.path, sink, {
+        adapter,
+        framing: options.framing,
+        maxLineBytes: options.maxLineBytes,
+        fastPath: options.fastPath,
+        readBytes: options.readBytes,
+      });
       accumulator.finish();
     } else {
       const next = await scoreLines({ path: unit.path, start: unit.start, end: unit.end }, name, sink, {
@@ -65,6 +71,7 @@ export async function scoreUnit(
         fastPath: options.fastPath,
         startOffset: unit.start,
         startLine: unit.startLine,
+        readBytes: options.readBytes,
       });
       lines = next - unit.startLine;
     }

@@ -16,11 +16,13 @@ export const MIN_RANGE_BYTES = 8 * 1024 * 1024;
 export const AUTO_MIN_BYTES = 256 * 1024 * 1024;
 /**
  * `auto` never starts more threads than this: the default keeps a run's peak RSS under 128 MB at any input size.
- * Each worker holds its own V8 heap and a copy of the compiled modules; peak RSS of `xent report --json` over 1 GB
- * flat (300 MB OpenAI chat) with 1, 2, 3 and 4 threads: 65 (63), 108 (103), 132 (125) and 160 (148) MB (measured,
+ * Each worker holds its own V8 heap and a copy of the compiled modules; with its 1 MB young generation
+ * (worker-pool.ts) and, from three threads, 256 KB reads (unit-read-bytes.ts), peak RSS of `xent report --json`
+ * over 1 GB flat (300 MB OpenAI chat) with 1, 2, 3 and 4 threads: 62 (61), 91 (96), 100 (101) and 115 (117) MB,
+ * and at most 123 MB with four from 300 MB to 3 GB, where a fifth thread would add ~15 MB more (measured,
  * issue 13). More threads are there for the asking (`--threads N`), where the memory is.
  */
-export const AUTO_MAX_THREADS = 2;
+export const AUTO_MAX_THREADS = 4;
 
 /**
  * `--threads`: a number is taken as asked; `auto` is one thread per core (at most AUTO_MAX_THREADS) when the

@@ -22,6 +22,8 @@ export interface UnitOptions {
   framing: Framing | 'auto';
   maxLineBytes?: number;
   fastPath: boolean;
+  /** Bytes per read of a plain file (default the main thread's); the pool sets it by its size (unitReadBytes). */
+  readBytes?: number;
 }
 
 export interface UnitResult {

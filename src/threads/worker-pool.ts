@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { UnitOptions, UnitResult, UnitRunner, WorkUnit } from './work-unit.js';
+import { unitReadBytes } from './unit-read-bytes.js';
 import { WORKER_SCRIPT } from './worker-script.js';
 
 /**
@@ -8,10 +9,11 @@ import { WORKER_SCRIPT } from './worker-script.js';
  * of failing alone; a CI run once saw `--threads 2` die by a signal with a 32 MB cap), so the cap
  * guards against a runaway without being reached. The young generation is kept small: it is
  * where a streaming reader's garbage lives, and capped at 4 MB it took a two-thread run over
- * 1 GB from 142 MB of RSS to 118 MB, in the same time (measured). With --per-sequence a worker
- * keeps every sequence's figures, so its heap is left uncapped.
+ * 1 GB from 142 MB of RSS to 118 MB, in the same time; at 1 MB, four threads went from 154 MB to
+ * 137 MB and two from 99 to 92, again in the same time (measured, issue 13). With --per-sequence a
+ * worker keeps every sequence's figures, so its heap is left uncapped.
  */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 4 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 1 };
 const WORKER_LIMITS_KEEPING_SEQUENCES = {};
 
 interface Task {
@@ -65,7 +67,7 @@ export class WorkerPool implements UnitRunner {
 
   private spawn(): Worker {
     const worker = new Worker(WORKER_SCRIPT, {
-      workerData: { options: this.options },
+      workerData: { options: { ...this.options, readBytes: this.options.readBytes ?? unitReadBytes(this.size) } },
       resourceLimits: this.options.accumulator.keepSequences ? WORKER_LIMITS_KEEPING_SEQUENCES : WORKER_LIMITS,
     });
     this.workers.add(worker);

@@ -1,5 +1,5 @@
 // npm run bench [-- --mb 100 --runs 3 --shapes openai,flat --readers baseline,split,xent,xent2,xent4,auto,audit-html,python,jq
-//                  --memory 100,1000,3000 --startup 10]
+//                  --memory 100,1000,3000 [--memory-shapes flat,openai --memory-cores 16] --startup 10]
 // npm run bench -- --distributed [--mb 300 --shapes flat --runs 1]: see distributed.mjs
 // Generates seeded workloads (or reuses them in .xent-bench/), runs every reader on the same file
 // in turn, round after round (so that a slow minute of a shared machine hits them all alike), and
@@ -16,7 +16,9 @@
 // (which a busy shared machine disturbs less). Last, the catch-up bench of
 // `xent watch` (watch-catchup.mjs) on the same sizes and shapes; --no-catchup skips it.
 // --memory SIZES then runs `xent report --json` alone (default threads) on flat files of those
-// sizes (MB) to show that peak RSS stays flat.
+// sizes (MB) to show that peak RSS stays flat; --memory-shapes picks the shapes (default flat), and
+// --memory-cores N runs the thread count `auto` would choose on a machine with N cores (default this one's),
+// which measures the memory a larger machine's default takes even where this one has too few cores to time it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -35,6 +37,8 @@ const { values } = parseArgs({
     shapes: { type: 'string', default: 'openai,flat' },
     readers: { type: 'string', default: 'baseline,split,xent,xent2,xent4,auto,audit-html,python,jq' },
     memory: { type: 'string', default: '' },
+    'memory-shapes': { type: 'string', default: 'flat' },
+    'memory-cores': { type: 'string', default: String(availableParallelism()) },
     startup: { type: 'string', default: '10' },
     catchup: { type: 'boolean', default: true },
     distributed: { type: 'boolean', default: false },
@@ -178,14 +182,19 @@ for (const line of skipped) console.log(`skipped: ${line}`);
 if (values.memory !== '') {
   // What --threads auto chooses for each size, from the built code itself.
   const { resolveThreads } = await import(join(root, 'dist', 'threads', 'thread-count.js'));
+  const memoryCores = Number(values['memory-cores']);
+  if (!Number.isInteger(memoryCores) || memoryCores < 1) throw new Error(`Expected \`--memory-cores\` to be an integer from 1 and up, got ${values['memory-cores']}`);
   const mem = [];
-  for (const mb of values.memory.split(',').map(Number)) {
-    const path = await workload('flat', mb);
-    const size = statSync(path).size;
-    const x = timed([process.execPath, '--import', rssHook, bin, 'report', path, '--json']);
-    mem.push({ 'input MB': (size / 1e6).toFixed(0), 'auto threads': resolveThreads('auto', size), 'peak RSS MB': x.rss.toFixed(0), seconds: x.seconds.toFixed(1), 'MB/s': (size / 1e6 / x.seconds).toFixed(0) });
+  for (const shape of values['memory-shapes'].split(',')) {
+    for (const mb of values.memory.split(',').map(Number)) {
+      const path = await workload(shape, mb);
+      const size = statSync(path).size;
+      const threads = resolveThreads('auto', size, memoryCores);
+      const x = timed([process.execPath, '--import', rssHook, bin, 'report', path, '--json', '--threads', String(threads)]);
+      mem.push({ shape, 'input MB': (size / 1e6).toFixed(0), 'auto threads': threads, 'peak RSS MB': x.rss.toFixed(0), seconds: x.seconds.toFixed(1), 'MB/s': (size / 1e6 / x.seconds).toFixed(0) });
+    }
   }
-  console.log(`memory at the default threads (flat), load ${loadavg().map((x) => x.toFixed(2)).join(' ')}:`);
+  console.log(`memory at the default threads of a ${memoryCores}-core machine, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}:`);
   console.table(mem);
 }
 

@@ -5,6 +5,7 @@ import { evaluate } from '../../src/evaluate.js';
 import { planUnits } from '../../src/threads/plan-units.js';
 import { scoreUnit } from '../../src/threads/score-unit.js';
 import type { UnitOptions } from '../../src/threads/work-unit.js';
+import { unitReadBytes } from '../../src/threads/unit-read-bytes.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { firstDifference } from '../fast/outcomes.js';
 import { singleReport, threadedReport, wholeRecordLines, write } from './threaded-corpus.js';
@@ -34,6 +35,15 @@ describe('evaluateThreaded', () => {
     for (const options of [{ segment: 'prompt' }, { sentinels: 'exclude', vocabSize: 50 }, { perSequence: true }, { fastPath: false }] as const) {
       const { report } = await threadedReport([file], 3, 1024, options);
       expect(firstDifference(report, await singleReport([file], options)), JSON.stringify(options)).toBeUndefined();
+    }
+  });
+
+  it('gives the single-threaded report whatever the units\' read size (lines cut across reads)', async () => {
+    const file = write(dir, 'reads.jsonl', wholeRecordLines(23, 1500));
+    const single = await singleReport([file]);
+    for (const readBytes of [7, 100, 4096, unitReadBytes(4)]) {
+      const { report } = await threadedReport([file], 3, 1024, {}, readBytes);
+      expect(firstDifference(report, single), `readBytes ${readBytes}`).toBeUndefined();
     }
   });
 

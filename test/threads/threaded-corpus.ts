@@ -42,12 +42,13 @@ export class InProcessRunner implements UnitRunner {
   async close(): Promise<void> {}
 }
 
-/** The report of a threaded run (in-process units, ranges of at least `minRangeBytes`). */
+/** The report of a threaded run (in-process units, ranges of at least `minRangeBytes`, reads of `readBytes`). */
 export async function threadedReport(
   files: string[],
   threads: number,
   minRangeBytes: number,
   options: EvaluateOptions = {},
+  readBytes?: number,
 ): Promise<{ report: Report; runner: InProcessRunner }> {
   const evaluation = new Evaluation({
     segment: options.segment ?? 'all',
@@ -56,7 +57,7 @@ export async function threadedReport(
     keepSequences: options.perSequence ?? false,
     maxExamples: options.maxExamples ?? 20,
   });
-  const unit: UnitOptions = { accumulator: evaluation.options, format: options.format ?? 'auto', framing: 'auto', fastPath: options.fastPath ?? true };
+  const unit: UnitOptions = { accumulator: evaluation.options, format: options.format ?? 'auto', framing: 'auto', fastPath: options.fastPath ?? true, readBytes };
   const runner = new InProcessRunner(unit);
   await evaluateThreaded(evaluation, files, { threads, unit, main: { stdin: options.stdin }, runner, minRangeBytes });
   return { report: buildReport(evaluation), runner };
