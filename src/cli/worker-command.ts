@@ -21,12 +21,19 @@ type WorkerArgs = ArgumentsCamelCase<Awaited<ReturnType<ReturnType<typeof builde
 
 export function handler(io: Io, setExitCode: (code: number) => void) {
   return async (argv: WorkerArgs): Promise<void> => {
+    // The scoring modules load while the NATS client loads and connects: a worker's start-up was
+    // the most of what it took beyond `xent report` on the same bytes (see README, distributed).
+    const worker = import('../distributed/run-worker.js');
+    worker.catch(() => undefined);
     const { parseBrokerAddress } = await import('../distributed/broker-address.js');
     const { connectBroker } = await import('../distributed/broker.js');
     const { checkJobName } = await import('../distributed/job-names.js');
-    const { runWorker } = await import('../distributed/run-worker.js');
     const job = argv.job === undefined ? undefined : checkJobName(argv.job);
     const broker = await connectBroker(parseBrokerAddress(argv.nats), { creds: argv.natsCreds, timeoutMs: argv.connectTimeout * 1000 });
+    const { runWorker } = await worker.catch(async (error: unknown) => {
+      await broker.close();
+      throw error;
+    });
     // SIGTERM (systemd stop) finishes the tasks in hand, then exits; their acks are not lost.
     const stop = new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
     try {

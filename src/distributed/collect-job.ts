@@ -1,4 +1,5 @@
 import type { KV } from '@nats-io/kv';
+import pLimit from 'p-limit';
 import { CorpusAccumulator } from '../aggregate/corpus-accumulator.js';
 import type { Evaluation } from '../aggregate/evaluation.js';
 import { mergeReportStates, type FileState, type ReportState } from '../state/report-state.js';
@@ -7,6 +8,9 @@ import type { Broker } from './broker.js';
 import { shardKey } from './job-names.js';
 import { keysOf, openJob } from './job-store.js';
 import type { JobManifest } from './shard-task.js';
+
+/** Shard states asked of the broker at once. */
+const IN_FLIGHT = 16;
 
 export interface JobProgress {
   job: string;
@@ -23,11 +27,15 @@ export async function jobProgress(kv: KV, manifest: JobManifest): Promise<{ prog
   const keys = new Set(await keysOf(kv, 'shard.*'));
   const states = new Map<number, ReportState>();
   const progress: JobProgress = { job: manifest.job, total: manifest.shards.length, done: 0, bytes: 0, bytesDone: 0, failed: [] };
-  for (const shard of manifest.shards) {
+  // The states are fetched IN_FLIGHT at a time, not one round trip after another (all of them
+  // are kept anyway, for the merge), and folded in shard order, so the progress and its failures
+  // read the same however the replies arrive.
+  const limit = pLimit(IN_FLIGHT);
+  const entries = await Promise.all(manifest.shards.map((shard) => (keys.has(shardKey(shard.index)) ? limit(() => kv.get(shardKey(shard.index))) : null)));
+  for (const [i, shard] of manifest.shards.entries()) {
     progress.bytes += shard.bytes;
-    if (!keys.has(shardKey(shard.index))) continue;
-    const entry = await kv.get(shardKey(shard.index));
-    if (entry === null || entry.operation !== 'PUT') continue;
+    const entry = entries[i];
+    if (entry === null || entry === undefined || entry.operation !== 'PUT') continue;
     const state = parseStateBytes(entry.value, `job ${manifest.job} shard ${shard.index}`);
     states.set(shard.index, state);
     progress.done++;

@@ -1,9 +1,13 @@
+import pLimit from 'p-limit';
 import { XentError } from '../errors.js';
 import type { Broker } from './broker.js';
 import { jobSubject } from './job-names.js';
 import { createJob, readManifest, writeManifest } from './job-store.js';
 import { planShards } from './plan-shards.js';
 import type { JobManifest, JobSettings } from './shard-task.js';
+
+/** Task publications awaiting their acks at once. */
+const IN_FLIGHT = 64;
 
 export interface SubmitResult {
   shards: number;
@@ -42,10 +46,10 @@ export async function submitJob(
   } else {
     await writeManifest(kv, manifest);
   }
-  let published = 0;
-  for (const { task, id } of planned) {
-    const ack = await broker.js.publish(jobSubject(job), JSON.stringify(task), { msgID: id });
-    if (!ack.duplicate) published++;
-  }
+  // Up to IN_FLIGHT tasks await their acks together instead of one round trip each. Their order
+  // in the queue does not matter: a state is keyed by its shard's index.
+  const limit = pLimit(IN_FLIGHT);
+  const acks = await Promise.all(planned.map(({ task, id }) => limit(() => broker.js.publish(jobSubject(job), JSON.stringify(task), { msgID: id }))));
+  const published = acks.filter((ack) => !ack.duplicate).length;
   return { shards: planned.length, bytes, already: existing !== undefined && published === 0 };
 }

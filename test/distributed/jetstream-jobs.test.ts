@@ -89,6 +89,19 @@ describeWithNats('xent submit / worker / collect on a real nats-server', (binary
     expect((await spawnCli(['collect', '--nats', server.url, '--job', 'happy'])).stderr).toMatch(/no job "happy"/);
   }, 120_000);
 
+  it('a job of more shards than are published or fetched at once (64, 16) is queued whole and collects equal to xent report', async () => {
+    const files = writeInputs('many');
+    const submit = await spawnCli(['submit', ...files, '--nats', server.url, '--job', 'many', '--shard-size', '8KB']);
+    expect(submit.code).toBe(0);
+    const shards = Number(/job many: (\d+) shard\(s\)/.exec(submit.stderr)?.[1]);
+    expect(shards).toBeGreaterThan(64);
+    expect((await spawnCli(['submit', ...files, '--nats', server.url, '--job', 'many', '--shard-size', '8KB'])).stderr).toMatch(/already submitted/);
+    const worker = startWorker(['--nats', server.url, '--job', 'many', '--until-idle']);
+    expect(await worker.exited).toBe(0);
+    expect(worker.stderr()).toContain(`${shards} shard(s) done`);
+    await expectCollectedEqualsReport('many', files);
+  }, 120_000);
+
   it('a worker killed with SIGKILL mid-job loses nothing: its task comes back after the ack wait', async () => {
     const files = writeInputs('kill');
     expect((await spawnCli(['submit', ...files, '--nats', server.url, '--job', 'kill', '--shard-size', '32KB', '--ack-wait', '1'])).code).toBe(0);
