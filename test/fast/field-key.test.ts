@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { keyOf, valueAtPath } from '../../src/audit/dotted-path.js';
 import { FieldKeyReader, UNDECIDED } from '../../src/fast/field-key.js';
 
-/** fieldKeyAt over a line as the framer hands it (a byte below 0x20 after its end). */
+/** FieldKeyReader.read over a line as the framer hands it (a byte below 0x20 after its end). */
 function fromBytes(line: string, path: string[], uniqueTopKeys = false): string | null | typeof UNDECIDED {
   const buf = Buffer.from(`${line}\n`);
   return new FieldKeyReader(path, keyOf, uniqueTopKeys).read(buf, 0, buf.length - 1);
