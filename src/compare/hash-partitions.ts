@@ -6,15 +6,12 @@ import { createInterface } from 'node:readline';
  * One side of a Grace hash join on disk: each record goes, as one NDJSON line, to partition
  * hash(id) mod P. Compare then loads one partition of side A at a time into a Map and streams the
  * same partition of side B past it, so memory holds about 1/P of one side's sequence summaries
- * (plus P write buffers of 64 KiB), never both dumps. Writes are synchronous and buffered, so the
- * sink that calls `write` needs no backpressure of its own.
+ * (plus P write buffers of 64 KiB: PartitionFiles), never both dumps.
  */
 const BUFFER_BYTES = 64 * 1024;
 
 export class PartitionWriter {
-  private readonly fds: number[];
-  private readonly buffers: string[][];
-  private readonly sizes: number[];
+  private readonly files: PartitionFiles;
   written = 0;
 
   constructor(
@@ -25,31 +22,54 @@ export class PartitionWriter {
     if (!Number.isInteger(partitions) || partitions < 1) {
       throw new RangeError(`Expected \`partitions\` to be an integer from 1 and up, got ${partitions}`);
     }
-    this.fds = Array.from({ length: partitions }, (_, p) => openSync(partitionPath(dir, side, p), 'w'));
-    this.buffers = Array.from({ length: partitions }, () => []);
-    this.sizes = new Array<number>(partitions).fill(0);
+    this.files = new PartitionFiles(Array.from({ length: partitions }, (_, p) => partitionPath(dir, side, p)));
   }
 
   write(id: string, value: unknown): void {
-    const p = partitionOf(id, this.partitions);
-    const line = `${JSON.stringify(value)}\n`;
-    (this.buffers[p] as string[]).push(line);
-    this.sizes[p] = (this.sizes[p] as number) + line.length;
+    this.files.write(partitionOf(id, this.partitions), Buffer.from(`${JSON.stringify(value)}\n`));
     this.written++;
+  }
+
+  close(): void {
+    this.files.close();
+  }
+}
+
+/**
+ * The partition files of a hash join, written synchronously through a 64 KiB buffer each (a larger
+ * piece is written at once), so the sink that calls `write` needs no backpressure of its own. Used
+ * for the NDJSON summaries here and for compare --kl's binary records (record-partitions.ts).
+ */
+export class PartitionFiles {
+  private readonly fds: number[];
+  private readonly buffers: Buffer[][];
+  private readonly sizes: number[];
+
+  constructor(paths: readonly string[]) {
+    this.fds = paths.map((path) => openSync(path, 'w'));
+    this.buffers = paths.map(() => []);
+    this.sizes = paths.map(() => 0);
+  }
+
+  write(p: number, bytes: Buffer): void {
+    (this.buffers[p] as Buffer[]).push(bytes);
+    this.sizes[p] = (this.sizes[p] as number) + bytes.length;
     if ((this.sizes[p] as number) >= BUFFER_BYTES) this.flush(p);
   }
 
   close(): void {
-    for (let p = 0; p < this.partitions; p++) {
+    for (let p = 0; p < this.fds.length; p++) {
       this.flush(p);
       closeSync(this.fds[p] as number);
     }
   }
 
   private flush(p: number): void {
-    const buffer = this.buffers[p] as string[];
+    const buffer = this.buffers[p] as Buffer[];
     if (buffer.length === 0) return;
-    writeSync(this.fds[p] as number, buffer.join(''));
+    const all = buffer.length === 1 ? (buffer[0] as Buffer) : Buffer.concat(buffer);
+    // writeSync may write part of a buffer: go on until all of it is written.
+    for (let at = 0; at < all.length; ) at += writeSync(this.fds[p] as number, all, at);
     buffer.length = 0;
     this.sizes[p] = 0;
   }

@@ -1,54 +1,31 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { partitionOf } from './hash-partitions.js';
+import { PartitionFiles, partitionOf } from './hash-partitions.js';
 import { PREFIX_BYTES, recordLength } from './sequence-record.js';
 
 /**
  * The Grace hash join of `compare --kl`, on binary sequence records (sequence-record.ts): each record goes to
  * partition hash(id) mod P. Unlike the summaries of a plain compare, records carry rows and can be large, so the
  * join keeps no record in memory that it is not comparing: it indexes side A's partition (id → byte offset, from the
- * headers) and reads one record of each side at a time. Writes are synchronous and buffered (64 KiB a partition;
- * a larger record is written at once), so the sink that calls `write` needs no backpressure of its own.
+ * headers) and reads one record of each side at a time. Writes go through PartitionFiles, as a plain compare's do.
  */
-const BUFFER_BYTES = 64 * 1024;
-
 export class RecordPartitionWriter {
-  private readonly fds: number[];
-  private readonly buffers: Buffer[][];
-  private readonly sizes: number[];
+  private readonly files: PartitionFiles;
 
   constructor(
     readonly dir: string,
     readonly side: string,
     readonly partitions: number,
   ) {
-    this.fds = Array.from({ length: partitions }, (_, p) => openSync(recordPartitionPath(dir, side, p), 'w'));
-    this.buffers = Array.from({ length: partitions }, () => []);
-    this.sizes = new Array<number>(partitions).fill(0);
+    this.files = new PartitionFiles(Array.from({ length: partitions }, (_, p) => recordPartitionPath(dir, side, p)));
   }
 
   write(id: string, record: Buffer): void {
-    const p = partitionOf(id, this.partitions);
-    (this.buffers[p] as Buffer[]).push(record);
-    this.sizes[p] = (this.sizes[p] as number) + record.length;
-    if ((this.sizes[p] as number) >= BUFFER_BYTES) this.flush(p);
+    this.files.write(partitionOf(id, this.partitions), record);
   }
 
   close(): void {
-    for (let p = 0; p < this.partitions; p++) {
-      this.flush(p);
-      closeSync(this.fds[p] as number);
-    }
-  }
-
-  private flush(p: number): void {
-    const buffer = this.buffers[p] as Buffer[];
-    if (buffer.length === 0) return;
-    const all = buffer.length === 1 ? (buffer[0] as Buffer) : Buffer.concat(buffer);
-    for (let at = 0; at < all.length; ) at += writeSync(this.fds[p] as number, all, at);
-    buffer.length = 0;
-    this.sizes[p] = 0;
+    this.files.close();
   }
 }
 
