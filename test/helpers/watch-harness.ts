@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import { evaluate } from '../../src/evaluate.js';
 import type { Report } from '../../src/reports/report.js';
 import { LogWatcher, type LogWatcherOptions } from '../../src/watch/log-watcher.js';
+import { tempDir } from './temp-dir.js';
 
 /** Fast settings so scenarios finish in well under a second each on a loaded 2-core machine. */
 export function watcherOptions(dir: string, patterns: string[], extra: Partial<LogWatcherOptions> = {}): LogWatcherOptions {
@@ -109,3 +110,17 @@ export function expectSameTotals(actual: Report, expected: Report): void {
   });
   expect(pick(actual)).toEqual(pick(expected));
 }
+
+/** A fresh directory per scenario, under one temp root per test file (removed after it). */
+export function scenarios(prefix: string): () => string {
+  const root = tempDir(prefix);
+  let n = 0;
+  return () => {
+    const dir = join(root, `s${n++}`);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  };
+}
+
+/** Lines as a file holds them, each with its newline. */
+export const text = (lines: string[]): string => lines.map((l) => `${l}\n`).join('');

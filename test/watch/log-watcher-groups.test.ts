@@ -1,18 +1,10 @@
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/reports/report.js';
-import { tempDir } from '../helpers/temp-dir.js';
-import { crash, expectSameTotals, folded, oracle, recordLines, start, stop, until, watcherOptions } from '../helpers/watch-harness.js';
+import { crash, expectSameTotals, folded, oracle, recordLines, scenarios, start, stop, text, until, watcherOptions } from '../helpers/watch-harness.js';
 
-const root = tempDir('xent-watch-groups-');
-let n = 0;
-function scenario(): string {
-  const dir = join(root, `s${n++}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
-const text = (lines: string[]) => lines.map((l) => `${l}\n`).join('');
+const scenario = scenarios('xent-watch-groups-');
 
 /** recordLines with a `model` field: models by line number, some lines without one (the null group). */
 function modelLines(seed: number, count: number, prefix: string, models: readonly (string | null)[]): string[] {

@@ -1,17 +1,9 @@
-import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/temp-dir.js';
-import { crash, expectSameTotals, folded, oracle, recordLines, start, stop, until, watcherOptions } from '../helpers/watch-harness.js';
+import { crash, expectSameTotals, folded, oracle, recordLines, scenarios, start, stop, text, until, watcherOptions } from '../helpers/watch-harness.js';
 
-const root = tempDir('xent-watch-');
-let n = 0;
-function scenario(): string {
-  const dir = join(root, `s${n++}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
-const text = (lines: string[]) => lines.map((l) => `${l}\n`).join('');
+const scenario = scenarios('xent-watch-');
 
 describe('LogWatcher: exactly-once totals, the oracle being xent report over everything completely written', () => {
   it('reads existing files, follows appends, and stops with a final report equal to the oracle', async () => {

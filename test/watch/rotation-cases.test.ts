@@ -2,18 +2,10 @@ import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSy
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/temp-dir.js';
-import { crash, expectSameTotals, oracle, recordLines, start, stop, until, watcherOptions } from '../helpers/watch-harness.js';
+import { crash, expectSameTotals, oracle, recordLines, scenarios, start, stop, text, until, watcherOptions } from '../helpers/watch-harness.js';
 
-const root = tempDir('xent-rotation-');
-let n = 0;
-function scenario(): string {
-  const dir = join(root, `s${n++}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
+const scenario = scenarios('xent-rotation-');
 const pause = (ms: number) => new Promise((res) => setTimeout(res, ms));
-const text = (lines: string[]) => lines.map((l) => `${l}\n`).join('');
 const tokenLines = (sequence: string, count: number) =>
   Array.from({ length: count }, (_, i) => `${JSON.stringify({ sequence_id: sequence, logprob: -((i % 7) + 1) / 4, token: 'a' })}\n`).join('');
 
